@@ -1,0 +1,27 @@
+"""Ships the top-level rules/, schemas/ and examples/ inside the package.
+
+The user's layout keeps rules and schemas at the repository root, where
+maintainers edit them; a non-editable install must still find them, so the
+build copies them into compliance/data/.
+"""
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).parent
+SHIPPED = {"rules": "*.yaml", "schemas": "*.json", "examples": "*.yaml"}
+
+
+class BuildWithData(build_py):
+    def run(self) -> None:
+        super().run()
+        for folder, pattern in SHIPPED.items():
+            target = Path(self.build_lib) / "compliance" / "data" / folder
+            target.mkdir(parents=True, exist_ok=True)
+            for source in sorted((ROOT / folder).glob(pattern)):
+                shutil.copy2(source, target / source.name)
+
+
+setup(cmdclass={"build_py": BuildWithData})
