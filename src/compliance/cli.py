@@ -1,0 +1,170 @@
+"""The command line of contract.md. UserError is caught here and nowhere else."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ExitCode, UserError
+
+FAIL_ON = ("error", "warning", "info", "never")
+LANGS = ("zh", "en")
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+class _Group(click.Group):
+    """Turns a UserError from any command into one stderr line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            click.echo(f"compliance: {error}", err=True)
+            ctx.exit(ExitCode.USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="compliance")
+def main() -> None:
+    """Check rectification plans (整改方案) against the rules on how rectification may be done.
+
+    \b
+    Exit status: 0 no finding at or above --fail-on; 1 findings at or
+    above it; 2 an input or the command could not be used.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here (else stdout).")
+@click.option("--profile", default="national", show_default=True,
+              help="Requirement profile: national, sichuan-2017, qinghai-2024, anyang-2022.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Extra folder of rule files, added to the profile's rules. Repeatable.")
+@click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Date for overdue and cadence checks (default: today).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Message language.")
+def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, rule_dirs: tuple[str, ...],
+          as_of: datetime.date, fail_on: str, lang: str) -> None:
+    """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json) or - for stdin.
+
+    \b
+    Examples:
+      compliance check plan.yaml
+      compliance check plans/ --format json --output report.json
+      compliance check 整改方案.yaml --as-of 2024-03-10 --lang en
+    """
+    from .check import Checker, Report, active_rules, inputs
+    from .formats import FORMATS
+
+    rules, _ = active_rules(profile, [Path(d) for d in rule_dirs])
+    checker = Checker(rules, lang)
+    report = Report(profile=profile, as_of=as_of)
+    for name in inputs(list(paths)):
+        result = checker.check_file(name)
+        if result.error:
+            click.echo(result.error, err=True)
+        report.plans.append(result)
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    _emit(FORMATS[fmt](report, color=color, lang=lang), output)
+    sys.exit(_status(report, fail_on))
+
+
+def _status(report: Any, fail_on: str) -> int:
+    from .findings import SEVERITY_RANK
+
+    if report.errors:
+        return ExitCode.USAGE
+    if fail_on != "never" and any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.findings):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    # Written beside the target and renamed over it, so a killed run never
+    # leaves half a report.
+    target = Path(output)
+    handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def validate(paths: tuple[str, ...]) -> None:
+    """Report parse and schema errors only; exit 2 if any input is unusable."""
+    from .check import inputs, validate_file
+
+    failed = 0
+    for name in inputs(list(paths)):
+        result = validate_file(name)
+        if result.error:
+            failed += 1
+            click.echo(result.error, err=True)
+        else:
+            click.echo(f"{result.file}: ok ({result.id}, {result.items} items)")
+    sys.exit(ExitCode.USAGE if failed else ExitCode.OK)
+
+
+@main.group()
+def rules() -> None:
+    """List and show the rules."""
+
+
+@rules.command("list")
+@click.option("--profile", default="national", show_default=True, help="Show the rules this profile turns on.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Extra folder of rule files.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+def list_rules(profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
+    """One line per rule: id, severity, requirement, message."""
+    from .check import active_rules
+
+    found, _ = active_rules(profile, [Path(d) for d in rule_dirs])
+    for rule in found:
+        click.echo(f"{rule.id:<8} {rule.severity:<8} {rule.requirement:<32} {rule.message[lang]}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Extra folder of rule files.")
+def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
+    """The whole rule: requirement, messages, citation, rationale, examples."""
+    from .rules import load_rules
+
+    found, requirements = load_rules([Path(d) for d in rule_dirs])
+    by_id = {rule.id: rule for rule in found}
+    if rule_id not in by_id:
+        raise UserError(f"unknown rule {rule_id!r}; 'compliance rules list' shows them")
+    click.echo(Path(by_id[rule_id].file).read_text(encoding="utf-8"), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

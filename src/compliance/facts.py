@@ -1,0 +1,129 @@
+"""Facts: what the rule engine sees of a plan.
+
+Each fact is a flat JSON object with a type ``t`` and a unique ``key`` (the
+value's path in the plan). Facts carry only the fields rules use, which are
+listed in FIELDS so that the rule registry can reject a condition on a
+field that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Item, Measure, Plan, path_text
+from .read import PathKey
+from .text import lawful
+
+# Facts are asserted in this order. A rule that requires that *no* fact of
+# some type exists ("unless") must name a type asserted before its subject:
+# durable_rules loses queued actions when a later fact retracts a negation
+# frame inside one batch, and accounting would then fail the run.
+ORDER = ("measure", "item", "link", "accountability", "hosting", "plan")
+
+# Field name -> type, per fact type; "text" fields are strings rules match.
+FIELDS: dict[str, dict[str, str]] = {
+    "measure": {"item": "key", "item_id": "string", "kind": "string", "declared_kind": "string",
+                "scope": "string", "has_legal_basis": "boolean", "lawful": "boolean", "text": "text", "affirmed": "text",
+                "untargeted": "text"},
+    "item": {"item_id": "string", "status": "string", "source": "string", "deadline_kind": "string",
+             "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
+             "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
+             "completed": "number"},
+    "link": {"accountability": "key", "item_id": "string"},
+    "accountability": {"has_basis": "boolean", "action": "text"},
+    "hosting": {"text": "text", "affirmed": "text"},
+    "plan": {"plan_id": "string", "issued": "number"},
+}
+COMMON = {"t", "key", "sid"}
+
+# durable_rules' regex takes a 16-bit length: past 65,535 bytes it silently
+# fails to match. Long texts are cut into overlapping windows, one fact each.
+WINDOW_CHARS = 15_000          # 4 bytes a character at most: 60,000 bytes
+WINDOW_OVERLAP = 200
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a fact stands for in the plan, for locating findings."""
+
+    path: PathKey
+    item: str | None
+
+
+def day_number(date: datetime.date | None) -> int | None:
+    return date.toordinal() if date else None
+
+
+def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
+    """The facts of a plan in assertion ORDER, and what each key stands for."""
+    facts: list[dict[str, Any]] = []
+    subjects: dict[str, Subject] = {}
+
+    def add(fact: dict[str, Any], path: PathKey, item: str | None) -> None:
+        key = path_text(path) or "plan"
+        fact["key"] = key
+        subjects[key] = Subject(path, item)
+        facts.extend(_windows({k: v for k, v in fact.items() if v is not None}))
+
+    for item in plan.items:
+        for measure in item.measures:
+            add(_measure(item, measure), measure.path, item.id)
+    for item in plan.items:
+        add(_item(item), item.path, item.id)
+    for record in plan.accountability:
+        for index, item_id in enumerate(record.data.get("items") or []):
+            add({"t": "link", "accountability": path_text(record.path), "item_id": str(item_id)},
+                record.path + ("items", index), None)
+    for record in plan.accountability:
+        add({"t": "accountability", "has_basis": bool(str(record.data.get("basis") or "").strip()),
+             "action": str(record.data.get("action") or "")}, record.path, _single_item(record.data))
+    for hosting in plan.hosting:
+        add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}, hosting.path, None)
+    add({"t": "plan", "plan_id": plan.id}, (), None)
+    return facts, subjects
+
+
+def _measure(item: Item, measure: Measure) -> dict[str, Any]:
+    return {"t": "measure", "item": path_text(item.path), "item_id": item.id, "kind": measure.kind,
+            "declared_kind": measure.declared_kind, "scope": measure.scope,
+            "has_legal_basis": bool(str(measure.legal_basis or "").strip()), "lawful": lawful(measure.text.norm),
+            "text": measure.text.norm, "affirmed": measure.text.affirmed, "untargeted": measure.text.untargeted}
+
+
+def _item(item: Item) -> dict[str, Any]:
+    data = item.data
+    owner = data.get("lead_unit") or [u for u in data.get("responsible_units") or [] if str(u).strip()]
+    return {"t": "item", "item_id": item.id, "status": data.get("status") or "unknown",
+            "source": data.get("source"), "deadline_kind": item.deadline.kind,
+            "deadline": day_number(item.deadline.date), "has_target": bool(item.target.norm),
+            "has_owner": bool(owner and str(owner).strip()),
+            "target": item.target.norm, "target_affirmed": item.target.affirmed,
+            "target_untargeted": item.target.untargeted,
+            "verified": bool(data.get("verification"))}
+
+
+def _single_item(record: dict[str, Any]) -> str | None:
+    items = record.get("items") or []
+    return str(items[0]) if len(items) == 1 else None
+
+
+def _windows(fact: dict[str, Any]) -> list[dict[str, Any]]:
+    long = [k for k, v in fact.items() if isinstance(v, str) and len(v.encode("utf-8")) > 60_000]
+    if not long:
+        return [fact]
+    size = max(len(fact[k]) for k in long)
+    step = WINDOW_CHARS - WINDOW_OVERLAP
+    windows = []
+    for number, start in enumerate(range(0, size, step)):
+        window = dict(fact, key=f"{fact['key']}#{number}")
+        for k in long:
+            window[k] = fact[k][start:start + WINDOW_CHARS]
+        windows.append(window)
+    return windows
+
+
+def base_key(key: str) -> str:
+    """The key of the value a (possibly windowed) fact stands for."""
+    return key.split("#", 1)[0]

@@ -1,0 +1,125 @@
+"""Findings: engine matches located in the file and cited, and the run's report.
+
+A finding is serialised once, by :func:`Finding.as_dict`; every output
+format starts from that dictionary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Match
+from .facts import Subject
+from .model import Plan, path_text
+from .rules import Rule
+
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    requirement: str
+    severity: str
+    file: str
+    line: int
+    column: int
+    plan: str
+    item: str | None
+    path: str
+    message: str
+    evidence: str
+    citation: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "requirement": self.requirement, "severity": self.severity,
+                "file": self.file, "line": self.line, "column": self.column, "plan": self.plan,
+                "item": self.item, "path": self.path, "message": self.message, "evidence": self.evidence,
+                "citation": dict(self.citation)}
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.rule, self.path)
+
+
+@dataclass
+class PlanResult:
+    """One input: the plan it held, or why it could not be checked."""
+
+    file: str
+    id: str | None = None
+    items: int = 0
+    error: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "id": self.id, "items": self.items, "error": self.error}
+
+
+def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules: dict[str, Rule],
+           lang: str) -> list[Finding]:
+    """Findings for one plan, one per requirement and place.
+
+    A value that breaks one requirement in several ways (一律关停 across a
+    whole county is both blanket wording and an area-wide shutdown) is
+    reported once, by the first rule in id order.
+    """
+    findings: dict[tuple[str, str], Finding] = {}
+    for match in sorted(matches, key=lambda m: m.rule):
+        rule = rules[match.rule]
+        subject = subjects[match.key]
+        path = _field_path(plan, subject.path, rule.locate)
+        line, column = plan.locate(path)
+        finding = Finding(rule=rule.id, requirement=rule.requirement, severity=rule.severity, file=plan.file,
+                          line=line, column=column, plan=plan.id, item=subject.item, path=path_text(path),
+                          message=rule.message.get(lang) or rule.message["zh"],
+                          evidence=_evidence(plan, path, subject.path), citation=_citation(rule))
+        findings.setdefault((rule.requirement, finding.path), finding)
+    return sorted(findings.values(), key=Finding.sort_key)
+
+
+def _field_path(plan: Plan, subject: tuple[Any, ...], name: str | None) -> tuple[Any, ...]:
+    """The path of the subject's field ``name``; a bare-string measure or
+    hosting line is its own text."""
+    if name is None or (name == "text" and isinstance(_value_at(plan.data, subject), str)):
+        return subject
+    return subject + (name,)
+
+
+def _citation(rule: Rule) -> dict[str, str]:
+    return {"document": rule.citation["document"], "quote": rule.citation["quote"]}
+
+
+def _evidence(plan: Plan, path: tuple[Any, ...], subject: tuple[Any, ...]) -> str:
+    """The offending value as written; for a missing value, what the subject is about."""
+    for candidate in (path, subject + ("problem",), subject + ("text",), subject):
+        value = _value_at(plan.data, candidate)
+        if value not in (None, "", [], {}):
+            return _as_text(value)
+    return ""
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dict):
+        if "text" in value:
+            return str(value["text"])
+        return "; ".join(f"{k}: {_as_text(v)}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, list):
+        return "; ".join(_as_text(v) for v in value)
+    return str(value)
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts

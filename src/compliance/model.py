@@ -1,0 +1,288 @@
+"""The plan model: a read Document made canonical, validated and annotated.
+
+Chinese field names become the contract's English ones, shapes are made
+regular (a bare measure string is one measure), the plan is validated
+against ``schemas/plan.schema.json``, deadlines are parsed and every text a
+rule reads gets its normalised, affirmed and untargeted views.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from . import text as textmod
+from .dates import Deadline, parse_deadline
+from .errors import UserError
+from .read import Document, PathKey, Pos
+from .resources import load_schema
+
+# Chinese field names as clerks write them (after normalisation to simplified).
+TOP_ALIASES = {"方案": "plan", "整改方案": "plan", "整改任务": "items", "任务清单": "items", "整改清单": "items",
+               "问责": "accountability", "问责情况": "accountability", "接待安排": "hosting", "督察接待": "hosting"}
+PLAN_ALIASES = {"编号": "id", "方案编号": "id", "标题": "title", "名称": "title", "方案名称": "title",
+                "发文单位": "issuer", "印发单位": "issuer", "层级": "level", "地区": "region", "印发日期": "issued",
+                "印发时间": "issued", "上级方案": "parent", "督察": "inspection", "领导": "leadership", "信息公开": "disclosure"}
+ITEM_ALIASES = {"序号": "id", "编号": "id", "问题": "problem", "问题描述": "problem", "存在问题": "problem",
+                "问题来源": "source", "类别": "category", "问题类别": "category", "整改目标": "target", "目标": "target",
+                "整改措施": "measures", "措施": "measures", "整改时限": "deadline", "完成时限": "deadline",
+                "整改期限": "deadline", "时限": "deadline", "牵头单位": "lead_unit", "责任单位": "responsible_units",
+                "配合单位": "cooperating_units", "责任领导": "responsible_leader", "责任领导同志": "responsible_leader",
+                "责任人": "responsible_person", "整改状态": "status", "进展情况": "status", "完成情况": "status",
+                "整改进展": "status", "完成日期": "completed", "完成时间": "completed", "核查": "verification",
+                "验收": "verification", "上级任务": "implements", "对应上级任务": "implements", "里程碑": "milestones",
+                "阶段目标": "milestones", "延期": "extensions", "进展": "progress", "豁免": "waivers",
+                "民生领域": "livelihood", "保障措施": "safeguard", "信息公开": "disclosure"}
+MEASURE_ALIASES = {"内容": "text", "措施": "text", "类型": "kind", "范围": "scope", "法律依据": "legal_basis",
+                   "依据": "legal_basis"}
+HOSTING_ALIASES = {"内容": "text", "安排": "text"}
+ACCOUNTABILITY_ALIASES = {"编号": "id", "整改任务": "items", "对象": "subjects", "问责对象": "subjects",
+                          "方式": "action", "问责方式": "action", "依据": "basis", "事实依据": "basis"}
+
+STATUS_WORDS = {
+    "completed": ("已完成", "完成", "已整改", "整改完成", "已办结", "办结", "已完成整改"),
+    "closed": ("已销号", "销号", "已验收销号", "验收销号", "已关闭"),
+    "in-progress": ("整改中", "推进中", "进行中", "正在整改", "持续整改", "正在推进", "序时推进", "达到序时进度",
+                    "基本完成", "未完成", "整改推进中"),
+    "not-started": ("未启动", "未开始", "尚未启动", "尚未开始"),
+}
+_STATUS = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+# The order of an item's fields in the contract: a missing field is located
+# where it belongs, at the next field present after it.
+ITEM_ORDER = ("id", "implements", "problem", "source", "category", "target", "measures", "deadline",
+              "milestones", "lead_unit", "responsible_units", "responsible_leader", "responsible_person",
+              "livelihood", "safeguard", "status", "completed", "verification", "disclosure", "extensions",
+              "progress", "waivers")
+
+_ACCOUNTABILITY_CLAUSE = re.compile(
+    r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"
+    r"责令.{0,4}检查|组织处理|追究.{0,10}责任|调整.{0,6}岗位")
+_REMEDIATION_CLAUSE = re.compile(
+    r"整改|治理|改造|修复|清理|整治|建设|完成|实施|关停|停产|搬迁|监测|建立|制定|排查|核查|拆除|复绿|提标|升级|"
+    r"安装|收集|处置|清运|封堵|疏浚|补植|督促|落实")
+
+
+@dataclass
+class Text:
+    """One text a rule reads, in its original and matching views."""
+
+    original: str
+    norm: str
+    affirmed: str
+    untargeted: str
+
+    @classmethod
+    def of(cls, value: Any) -> "Text":
+        original = "" if value is None else str(value)
+        norm = textmod.normalize(original)
+        affirmed = textmod.affirmed(norm)
+        return cls(original, norm, affirmed, textmod.untargeted(affirmed))
+
+
+@dataclass
+class Measure:
+    path: PathKey
+    text: Text
+    kind: str
+    declared_kind: str | None
+    scope: str | None
+    legal_basis: str | None
+
+
+@dataclass
+class Item:
+    index: int
+    id: str
+    path: PathKey
+    data: dict[str, Any]
+    deadline: Deadline
+    measures: list[Measure]
+    target: Text
+
+
+@dataclass
+class Hosting:
+    path: PathKey
+    text: Text
+
+
+@dataclass
+class Accountability:
+    index: int
+    path: PathKey
+    data: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    file: str
+    id: str
+    data: dict[str, Any]
+    values: dict[PathKey, Pos]
+    keys: dict[PathKey, Pos]
+    items: list[Item] = field(default_factory=list)
+    hosting: list[Hosting] = field(default_factory=list)
+    accountability: list[Accountability] = field(default_factory=list)
+
+    def locate(self, path: PathKey) -> Pos:
+        """Where ``path`` is written, or where it belongs if it is missing."""
+        if path in self.keys:
+            return self.keys[path]
+        if path in self.values:
+            return self.values[path]
+        parent, name = path[:-1], path[-1]
+        if len(parent) == 2 and parent[0] == "items" and name in ITEM_ORDER:
+            for later in ITEM_ORDER[ITEM_ORDER.index(name) + 1:]:
+                if parent + (later,) in self.keys:
+                    return self.keys[parent + (later,)]
+        present = [pos for key, pos in self.keys.items() if key[:-1] == parent]
+        if present:
+            return max(present)
+        return self.locate(parent) if parent else (1, 1)
+
+
+def path_text(path: PathKey) -> str:
+    """items[2].measures[1].text"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def build(document: Document) -> Plan:
+    """The validated, annotated plan of a Document, or a UserError."""
+    canonical = _Canonical(document)
+    data = canonical.top(document.value)
+    _validate(data, document.name, canonical)
+    plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys)
+    _check_unique_ids(plan)
+    plan.items = [_item(index, raw) for index, raw in enumerate(data["items"])]
+    plan.hosting = [_hosting(index, raw) for index, raw in enumerate(data.get("hosting") or [])]
+    plan.accountability = [Accountability(index, ("accountability", index), raw)
+                           for index, raw in enumerate(data.get("accountability") or [])]
+    return plan
+
+
+_LEVEL_ALIASES: dict[tuple[str | None, ...], dict[str, str]] = {
+    (): TOP_ALIASES, ("plan",): PLAN_ALIASES, ("items", None): ITEM_ALIASES,
+    ("items", None, "measures", None): MEASURE_ALIASES, ("hosting", None): HOSTING_ALIASES,
+    ("accountability", None): ACCOUNTABILITY_ALIASES,
+}
+
+
+class _Canonical:
+    """Renames aliased keys and regularises shapes, carrying positions over."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.values: dict[PathKey, Pos] = {}
+        self.keys: dict[PathKey, Pos] = {}
+
+    def top(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise UserError("a plan file must be a mapping with 'plan' and 'items'", self.document.name,
+                            *self.document.values.get((), (None, None)))
+        data = self.copy(value, (), ())
+        for index, item in enumerate(data.get("items") or []):
+            if isinstance(item, dict):
+                self.regularise(item, ("items", index))
+        return data
+
+    def copy(self, value: Any, source: PathKey, path: PathKey) -> Any:
+        self.values[path] = self.document.values.get(source, (1, 1))
+        if isinstance(value, list):
+            return [self.copy(child, source + (i,), path + (i,)) for i, child in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        shape = tuple(None if isinstance(p, int) else p for p in path)
+        aliases = _LEVEL_ALIASES.get(shape, {})
+        out: dict[str, Any] = {}
+        for key, child in value.items():
+            name = aliases.get(textmod.normalize(key), key)
+            if name in out:
+                line, column = self.document.keys.get(source + (key,), (None, None))
+                raise UserError(f"field {name!r} given twice (as {key!r})", self.document.name, line, column)
+            self.keys[path + (name,)] = self.document.keys.get(source + (key,), (1, 1))
+            out[name] = self.copy(child, source + (key,), path + (name,))
+        return out
+
+    def regularise(self, item: dict[str, Any], path: PathKey) -> None:
+        """One shape per field: ids are text, a bare measure is a list of one, statuses are English."""
+        for name in ("id", "implements"):
+            if isinstance(item.get(name), (int, float)) and not isinstance(item.get(name), bool):
+                item[name] = str(item[name])
+        status = item.get("status")
+        if isinstance(status, str):
+            item["status"] = _STATUS.get(textmod.normalize(status), status)
+        if isinstance(item.get("responsible_units"), str):
+            item["responsible_units"] = [item["responsible_units"]]
+        if isinstance(item.get("measures"), str):
+            item["measures"] = [item["measures"]]
+            self.values[path + ("measures", 0)] = self.values[path + ("measures",)]
+
+
+def _validate(data: Any, name: str, canonical: _Canonical) -> None:
+    validator = Draft202012Validator(load_schema("plan"))
+    error = best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    path = tuple(error.absolute_path)
+    line, column = _nearest(canonical.values, path)
+    where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    raise UserError(f"schema: {where}: {_short(error.message)}", name, line, column)
+
+
+def _nearest(values: dict[PathKey, Pos], path: PathKey) -> Pos:
+    while path and path not in values:
+        path = path[:-1]
+    return values.get(path, (1, 1))
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+def _check_unique_ids(plan: Plan) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(plan.data["items"]):
+        key = str(item["id"])
+        if key in seen:
+            line, column = plan.locate(("items", index, "id"))
+            raise UserError(f"item id {key!r} used twice; item ids must be unique in a plan", plan.file, line, column)
+        seen.add(key)
+
+
+def _item(index: int, raw: dict[str, Any]) -> Item:
+    path = ("items", index)
+    measures = [_measure(path + ("measures", i), m) for i, m in enumerate(raw.get("measures") or [])]
+    return Item(index, str(raw["id"]), path, raw, parse_deadline(raw.get("deadline")), measures,
+                Text.of(raw.get("target")))
+
+
+def _measure(path: PathKey, raw: Any) -> Measure:
+    if isinstance(raw, dict):
+        text, declared = Text.of(raw.get("text")), raw.get("kind")
+        return Measure(path, text, declared or infer_kind(text.norm), declared,
+                       raw.get("scope"), raw.get("legal_basis"))
+    text = Text.of(raw)
+    return Measure(path, text, infer_kind(text.norm), None, None, None)
+
+
+def infer_kind(norm: str) -> str:
+    """The kind of a measure written without one: accountability only when
+    every clause is accountability and none also remedies the problem."""
+    clauses = [c for c in re.split(r"[,;。\n]", norm) if c.strip()]
+    if clauses and all(_ACCOUNTABILITY_CLAUSE.search(c) and not _REMEDIATION_CLAUSE.search(c) for c in clauses):
+        return "accountability"
+    return "other"
+
+
+def _hosting(index: int, raw: Any) -> Hosting:
+    if isinstance(raw, dict):
+        return Hosting(("hosting", index), Text.of(raw.get("text")))
+    return Hosting(("hosting", index), Text.of(raw))

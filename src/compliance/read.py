@@ -1,0 +1,259 @@
+"""Reading plan files: bytes, encoding, YAML or JSON, and where every value sits.
+
+Input is untrusted. Only the YAML core types are built (no tag constructs an
+object or runs code), aliases and nesting are bounded, and every problem
+becomes one :class:`UserError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import UserError
+
+PathKey = tuple[Any, ...]          # ("items", 3, "measures", 0, "text")
+Pos = tuple[int, int]              # 1-based line and column
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost; generous for real plans."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_nodes: int = 2_000_000      # values after alias expansion
+    max_depth: int = 64
+    max_aliases: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+PLAN_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Document:
+    """A parsed file: plain values plus the position of each value and key."""
+
+    name: str
+    value: Any
+    values: dict[PathKey, Pos] = field(default_factory=dict)
+    keys: dict[PathKey, Pos] = field(default_factory=dict)
+    raw: bytes = b""
+
+
+def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a file, or of standard input for ``-``."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(limits.max_bytes + 1)
+        else:
+            path = Path(name)
+            if path.is_dir():
+                raise UserError("is a folder, not a plan file", name)
+            with path.open("rb") as handle:
+                data = handle.read(limits.max_bytes + 1)
+    except UserError:
+        raise
+    except OSError as error:
+        raise UserError(f"cannot read: {error.strerror or error}", name) from None
+    if len(data) > limits.max_bytes:
+        raise UserError(f"file is larger than the {limits.max_bytes // (1024 * 1024)} MB limit", name)
+    return data
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text from UTF-8 (with or without BOM), UTF-16/32 with BOM, or GB18030/GBK.
+
+    Windows editors save Chinese text as GBK; GB18030 is its superset, so one
+    codec covers both.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec) if codec == "utf-8" else data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise UserError(f"not valid {codec.upper()} text (byte {error.start})", name) from None
+    if b"\x00" in data:
+        raise UserError("binary file, not a YAML or JSON plan", name, _line_of(data, data.index(b"\x00")))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise UserError("not UTF-8 or GB18030 text", name, _line_of(data, utf8_error.start)) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """A Document from YAML or JSON text; JSON is read as the YAML it is a subset of."""
+    if not text.strip():
+        raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
+    if name.lower().endswith(".json"):
+        _check_json_syntax(text, name)
+    root = _compose(text, name)
+    return _Converter(name, limits).document(root)
+
+
+def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    data = read_bytes(name, limits)
+    document = parse(decode(data, name), name, limits)
+    document.raw = data
+    return document
+
+
+def _check_json_syntax(text: str, name: str) -> None:
+    # YAML accepts some text that JSON does not; a .json file must be JSON.
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"invalid JSON: {error.msg}", name, error.lineno, error.colno) from None
+    except (ValueError, RecursionError) as error:
+        raise UserError(f"invalid JSON: {error}", name) from None
+
+
+class _Composer(yaml.SafeLoader):
+    """SafeLoader used only to compose nodes; it never constructs objects."""
+
+
+def _compose(text: str, name: str) -> Node:
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if "expected a single document" in str(error.context):
+            problem = "several YAML documents in one file; a plan file holds one"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise UserError(f"invalid YAML: {problem}", name, line, column) from None
+    except yaml.YAMLError as error:
+        raise UserError(f"invalid YAML: {error}", name) from None
+    except RecursionError:
+        raise UserError("invalid YAML: nesting too deep", name) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
+    return node
+
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+class _Converter:
+    """Turns composed nodes into plain values, bounded and with positions."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name = name
+        self.limits = limits
+        self.nodes = 0
+        self.aliases = 0
+        self.seen: dict[int, int] = {}
+        self.constructor = SafeConstructor()
+        self.values: dict[PathKey, Pos] = {}
+        self.keys: dict[PathKey, Pos] = {}
+
+    def document(self, root: Node) -> Document:
+        value = self.convert(root, (), 0)
+        return Document(self.name, value, self.values, self.keys)
+
+    def fail(self, node: Node, message: str) -> UserError:
+        mark = node.start_mark
+        return UserError(message, self.name, mark.line + 1, mark.column + 1)
+
+    def convert(self, node: Node, path: PathKey, depth: int) -> Any:
+        self.count(node, depth)
+        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            self.check_tag(node, f"{_CORE}seq")
+            return [self.convert(child, path + (index,), depth + 1) for index, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self.check_tag(node, f"{_CORE}map")
+            return self.mapping(node, path, depth)
+        raise self.fail(node, "unsupported YAML node")
+
+    def count(self, node: Node, depth: int) -> None:
+        self.nodes += 1
+        if depth > self.limits.max_depth:
+            raise self.fail(node, f"nesting deeper than {self.limits.max_depth} levels")
+        if self.nodes > self.limits.max_nodes:
+            raise self.fail(node, f"more than {self.limits.max_nodes} values (an alias bomb?)")
+        # The composer returns the same node object for each use of an alias.
+        key = id(node)
+        if key in self.seen and not isinstance(node, ScalarNode):
+            self.aliases += 1
+            if self.aliases > self.limits.max_aliases:
+                raise self.fail(node, f"more than {self.limits.max_aliases} alias uses (an alias bomb?)")
+        self.seen[key] = 1
+
+    def check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail(node, f"unsupported YAML tag {node.tag!r}: plans hold plain text, numbers, dates, lists and mappings")
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {tag!r}: plans hold plain text, numbers, dates, lists and mappings")
+        if tag.endswith(":str") or tag.endswith(":timestamp"):
+            # Dates stay text; the plan model parses them with the Chinese forms.
+            return node.value
+        try:
+            if tag.endswith(":int"):
+                return self.constructor.construct_yaml_int(node)
+            if tag.endswith(":float"):
+                return self.constructor.construct_yaml_float(node)
+            if tag.endswith(":bool"):
+                return self.constructor.construct_yaml_bool(node)
+        except (ValueError, OverflowError):
+            return node.value
+        return None
+
+    def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_CORE}merge":
+                raise self.fail(key_node, "YAML merge keys (<<) are not supported in plans")
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a mapping key must be plain text")
+            key = self.scalar(key_node)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                raise self.fail(key_node, f"duplicate key {key!r}")
+            self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.convert(value_node, path + (key,), depth + 1)
+        return result
+
+
+def expand_inputs(paths: list[str]) -> list[str]:
+    """Files named, plus plan files found in folders named, in a stable order."""
+    found: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            found.extend(str(p) for p in sorted(path.rglob("*"))
+                         if p.suffix.lower() in PLAN_SUFFIXES and p.is_file()
+                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(name)
+    return found
