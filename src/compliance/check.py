@@ -8,6 +8,7 @@ inputs are still checked.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .errors import UserError
 from .facts import plan_facts
 from .findings import Finding, PlanResult, locate
 from .model import Plan, build
-from .read import expand_inputs, load
+from .read import Document, expand_inputs, load, parse
 from .rules import Requirement, Rule, load_rules
 
 PROFILES = ("national", "sichuan-2017", "qinghai-2024", "anyang-2022")
@@ -69,10 +70,17 @@ class Checker:
         return locate(plan, matches, subjects, self.rules, self.lang)
 
     def check_file(self, name: str) -> PlanResult:
+        return self._check(name, lambda: load(name))
+
+    def check_text(self, text: str, name: str) -> PlanResult:
+        """Check a plan held in memory, as if read from a file called ``name``."""
+        return self._check(name, lambda: parse(text, name))
+
+    def _check(self, name: str, read: Callable[[], Document]) -> PlanResult:
         shown = STDIN_NAME if name == "-" else name
         result = PlanResult(shown)
         try:
-            document = load(name)
+            document = read()
             document.name = shown
             plan = build(document)
             result.id, result.items = plan.id, len(plan.items)

@@ -1,5 +1,13 @@
 """The durable_rules engine: compiled rulesets in, (rule, fact) matches out.
 
+Text patterns are the one thing the engine does not evaluate itself:
+durable_rules' ``matches`` builds an automaton that misses matches once a
+partial match restarts (``.*(abc|cd).*`` fails on "abcc", ``.*aba.*`` on
+"abab"; tests/test_engine.py keeps the proof), and silently fails on
+strings over 65,535 bytes. So each rule pattern is searched with Python's
+``re`` and the fact carries the patterns that hit (``hits``); every other
+condition, and every join between facts, runs in the Rete network.
+
 We drive durable_rules' C engine directly rather than through its Host,
 whose timer thread may run actions late. Each plan is asserted as one
 batch in its own state, its actions are drained at once, and the state is
@@ -12,14 +20,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as durable
 
 from .errors import UserError
-from .facts import base_key
-from .rules import Rule
+from .facts import FIELDS
+from .rules import Rule, hit_id, patterns
 
 SEEN = "$seen"
 _names = itertools.count()
@@ -40,6 +49,10 @@ class Engine:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = {rule.id: rule for rule in rules}
+        self.searches = {kind: {name: [(hit_id(name, p), re.compile(p)) for p in sorted(found)]
+                                for name, found in fields.items()}
+                         for kind, fields in patterns(rules).items()}
+        self.text_fields = {kind: [n for n, t in fields.items() if t == "text"] for kind, fields in FIELDS.items()}
         definition: dict[str, Any] = {rule.id: rule.durable() for rule in rules}
         definition[SEEN] = {"all": [{"m": {"$ex": {"t": 1}}}]}
         self.name = f"compliance{next(_names)}"
@@ -62,8 +75,7 @@ class Engine:
     def run(self, facts: list[dict[str, Any]]) -> list[Match]:
         """Every (rule, subject key) that fires on one plan's facts."""
         sid = str(next(self._states))
-        for fact in facts:
-            fact["sid"] = sid
+        facts = [self.prepare(fact, sid) for fact in facts]
         fired: list[dict[str, Any]] = []
         try:
             result = durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False))
@@ -73,6 +85,16 @@ class Engine:
         finally:
             self._delete(sid)
         return self._account(facts, fired)
+
+    def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
+        """The fact as asserted: text fields replaced by the patterns found in them."""
+        kind = fact["t"]
+        searches = self.searches.get(kind, {})
+        prepared = {k: v for k, v in fact.items() if k not in self.text_fields.get(kind, ())}
+        prepared["sid"] = sid
+        prepared["hits"] = [hit for name, table in searches.items() for hit, pattern in table
+                            if pattern.search(fact.get(name) or "")]
+        return prepared
 
     def _drain(self, state_handle: int, fired: list[dict[str, Any]]) -> None:
         while True:
@@ -100,7 +122,7 @@ class Engine:
                 if rule_id == SEEN:
                     seen.add(frame["m"]["key"])
                 else:
-                    matches.add(Match(rule_id, base_key(frame["s"]["key"])))
+                    matches.add(Match(rule_id, frame["s"]["key"]))
         missing = [fact["key"] for fact in facts if fact["key"] not in seen]
         if missing:
             raise EngineError(f"{len(missing)} of {len(facts)} facts were not accounted for "

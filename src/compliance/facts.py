@@ -36,13 +36,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "hosting": {"text": "text", "affirmed": "text"},
     "plan": {"plan_id": "string", "issued": "number"},
 }
-COMMON = {"t", "key", "sid"}
-
-# durable_rules' regex takes a 16-bit length: past 65,535 bytes it silently
-# fails to match. Long texts are cut into overlapping windows, one fact each.
-WINDOW_CHARS = 15_000          # 4 bytes a character at most: 60,000 bytes
-WINDOW_OVERLAP = 200
-
+COMMON = {"t", "key", "sid", "hits"}
 
 @dataclass(frozen=True)
 class Subject:
@@ -65,7 +59,7 @@ def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
         key = path_text(path) or "plan"
         fact["key"] = key
         subjects[key] = Subject(path, item)
-        facts.extend(_windows({k: v for k, v in fact.items() if v is not None}))
+        facts.append({k: v for k, v in fact.items() if v is not None})
 
     for item in plan.items:
         for measure in item.measures:
@@ -107,23 +101,3 @@ def _item(item: Item) -> dict[str, Any]:
 def _single_item(record: dict[str, Any]) -> str | None:
     items = record.get("items") or []
     return str(items[0]) if len(items) == 1 else None
-
-
-def _windows(fact: dict[str, Any]) -> list[dict[str, Any]]:
-    long = [k for k, v in fact.items() if isinstance(v, str) and len(v.encode("utf-8")) > 60_000]
-    if not long:
-        return [fact]
-    size = max(len(fact[k]) for k in long)
-    step = WINDOW_CHARS - WINDOW_OVERLAP
-    windows = []
-    for number, start in enumerate(range(0, size, step)):
-        window = dict(fact, key=f"{fact['key']}#{number}")
-        for k in long:
-            window[k] = fact[k][start:start + WINDOW_CHARS]
-        windows.append(window)
-    return windows
-
-
-def base_key(key: str) -> str:
-    """The key of the value a (possibly windowed) fact stands for."""
-    return key.split("#", 1)[0]

@@ -62,6 +62,7 @@ ITEM_ORDER = ("id", "implements", "problem", "source", "category", "target", "me
 _ACCOUNTABILITY_CLAUSE = re.compile(
     r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"
     r"责令.{0,4}检查|组织处理|追究.{0,10}责任|调整.{0,6}岗位")
+_CLOSURE_CLAUSE = re.compile(r"销号|视为.{0,6}完成|视同.{0,6}完成|办结|整改完成|已完成整改")
 _REMEDIATION_CLAUSE = re.compile(
     r"整改|治理|改造|修复|清理|整治|建设|完成|实施|关停|停产|搬迁|监测|建立|制定|排查|核查|拆除|复绿|提标|升级|"
     r"安装|收集|处置|清运|封堵|疏浚|补植|督促|落实")
@@ -267,17 +268,23 @@ def _item(index: int, raw: dict[str, Any]) -> Item:
 def _measure(path: PathKey, raw: Any) -> Measure:
     if isinstance(raw, dict):
         text, declared = Text.of(raw.get("text")), raw.get("kind")
-        return Measure(path, text, declared or infer_kind(text.norm), declared,
+        return Measure(path, text, declared or infer_kind(text.affirmed), declared,
                        raw.get("scope"), raw.get("legal_basis"))
     text = Text.of(raw)
-    return Measure(path, text, infer_kind(text.norm), None, None, None)
+    return Measure(path, text, infer_kind(text.affirmed), None, None, None)
 
 
 def infer_kind(norm: str) -> str:
-    """The kind of a measure written without one: accountability only when
-    every clause is accountability and none also remedies the problem."""
+    """The kind of a measure written without one, from its affirmed text.
+
+    Accountability only when every clause is accountability and none also
+    remedies the problem; a clause that only declares the item closed
+    (该问题予以销号) counts for neither.
+    """
     clauses = [c for c in re.split(r"[,;。\n]", norm) if c.strip()]
-    if clauses and all(_ACCOUNTABILITY_CLAUSE.search(c) and not _REMEDIATION_CLAUSE.search(c) for c in clauses):
+    substantive = [c for c in clauses if not _CLOSURE_CLAUSE.search(c) or _ACCOUNTABILITY_CLAUSE.search(c)]
+    if substantive and all(_ACCOUNTABILITY_CLAUSE.search(c) and not _REMEDIATION_CLAUSE.search(c)
+                           for c in substantive):
         return "accountability"
     return "other"
 

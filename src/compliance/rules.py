@@ -61,6 +61,23 @@ class Rule:
         return {"all": conditions}
 
 
+def hit_id(field_name: str, pattern: str) -> str:
+    """How a fact records that ``pattern`` was found in its field ``field_name``."""
+    return f"{field_name}:{pattern}"
+
+
+def patterns(rules: list["Rule"]) -> dict[str, dict[str, set[str]]]:
+    """Fact type -> text field -> the patterns rules search it for."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for rule in rules:
+        parts = [(rule.subject, rule.when)] + [(j["fact"], j.get("when") or ()) for j in rule.require + rule.unless]
+        for kind, conditions in parts:
+            for condition in conditions:
+                if "matches" in condition:
+                    found.setdefault(kind, {}).setdefault(condition["field"], set()).add(condition["matches"])
+    return found
+
+
 def _fact(kind: str, when: Any, on: dict[str, str] | None = None) -> dict[str, Any]:
     terms: list[dict[str, Any]] = [{"t": kind}]
     for own, subject_field in (on or {}).items():
@@ -80,7 +97,9 @@ def _condition(condition: dict[str, Any]) -> dict[str, Any]:
     if "not-in" in condition:
         return {"$and": [{"$neq": {name: value}} for value in condition["not-in"]]}
     if "matches" in condition:
-        return {"$mt": {name: f".*({condition['matches']}).*"}}
+        # The engine's own regex is unreliable (see engine.py); patterns are
+        # searched in Python and the engine tests which ones hit.
+        return {"$iany": {"hits": {"$i": hit_id(name, condition["matches"])}}}
     if "exists" in condition:
         return {"$ex" if condition["exists"] else "$nex": {name: 1}}
     for op in ("lt", "lte", "gt", "gte"):
@@ -89,10 +108,6 @@ def _condition(condition: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"no operator in {condition}")
 
 
-# durable_rules compiles patterns to its own automaton: no classes like \d,
-# no anchors, no (?...) groups, no back-references. Refusing them at load
-# time keeps a pattern from silently never matching.
-_UNSUPPORTED = re.compile(r"\\[dDwWsSbBpPuxAZz0-9]|\(\?|(?<!\\)[\^$]")
 
 
 def load_requirements(folder: Path) -> dict[str, Requirement]:
@@ -182,6 +197,8 @@ def _check_conditions(kind: str, conditions: Any, path: Path) -> None:
             raise UserError(f"{kind} facts have no field {name!r} (known: {known})", str(path))
         pattern = condition.get("matches")
         if pattern is not None:
+            if FIELDS[kind][name] != "text":
+                raise UserError(f"'matches' needs a text field; {kind}.{name} is a {FIELDS[kind][name]}", str(path))
             _check_pattern(pattern, path)
 
 
@@ -190,6 +207,3 @@ def _check_pattern(pattern: str, path: Path) -> None:
         re.compile(pattern)
     except re.error as error:
         raise UserError(f"invalid pattern {pattern!r}: {error}", str(path)) from None
-    if _UNSUPPORTED.search(pattern):
-        raise UserError(f"pattern {pattern!r} uses a construct the engine does not support "
-                        r"(\d \w \s \b anchors (?...) back-references); use [0-9] and plain groups", str(path))

@@ -57,38 +57,52 @@ _CLAUSE = re.compile(r"[^,;:!?。\n]+[,;:!?。\n]*")
 
 # Words that put what follows them, to the end of the clause, out of force.
 # 不论/不分/不管/无论 are deliberately absent: "不论大小一律关停" is blanket.
-# "不得不" and "不能不" are double negatives and affirm.
+# A bare 不 is absent too (不达标企业, 不出问题); 不 counts only before the
+# verbs plans use to rule an arrangement out. "不得不" and "不能不" affirm.
 _NEGATOR = re.compile(
     r"(?<!不得)(?<!不能)(?:严禁|禁止|杜绝|防止|防范|严防|避免|不得|不准|不许|不要|不能|不应|不宜|不可|不会|不再|"
-    r"不搞|不采取|不实行|不实施|不安排|不组织|不举行|不举办|不设|不摆|不赠|不送|不收|不接受|不允许|"
-    r"不提倡|不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|"
-    r"不[停关]|勿)(?!不)"
+    r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|勿|"
+    r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|张贴|"
+    r"布置|铺设|上|出面|邀请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴))(?!不)"
 )
 # A clause that continues the previous one's negation: 严禁…,以及"一律关停"等做法.
 _CONTINUES = re.compile(r'^"?(?:以及|及|和|或者|或|与|乃至|甚至|更不|也不|亦不|等)')
+# What may follow a negator in its clause while its object comes in the next
+# clause: 严禁在督察进驻期间,以环保为名…一律关停.
+_ADVERBIAL = re.compile(r"^(?:(?:在|于|从)[^,;:!?。]{0,16}|[^,;:!?。]{0,16}(?:期间|之际|过程中|时候))?[,;:!?。\n]*$")
 # The thing named first, then rejected: "一刀切"的做法坚决杜绝 / 一律关停是错误的.
 _POST_NEGATION = re.compile(
     r"(?:坚决|严格|必须|要|应当|应)?(?:杜绝|禁止|避免|纠正|制止|反对|防止)[,;:!?。\n]*$"
     r"|(?:不可取|要不得|是错误的|不被允许|不允许)[,;:!?。\n]*$"
 )
-# A quoted practice named as a problem to correct: 开展"一刀切"问题专项整治.
-_MENTION = re.compile(r'"[^"]{1,20}"(?:等)?(?:问题|现象|行为|做法|倾向)')
-_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|治理|整改|督查|检查|防范|通报|曝光")
+# Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
+_MENTION = re.compile(r'(?:"[^"]{1,20}")+[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式)')
+_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|核实|处理|问责|追责")
+# A clause that names wrongdoers as the topic of a sanction in the next
+# clause: 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理.
+_TOPIC = re.compile(r'^(?:对于|对)[^,;:!?。]*(?:的|问题|行为|现象|做法)[,;:]?$')
 
 
 def affirmed(norm: str) -> str:
     """``norm`` with every negated span replaced by MASK characters."""
+    clauses = _CLAUSE.findall(norm)
     out: list[str] = []
-    negating = False
-    for clause in _CLAUSE.findall(norm):
-        negating = bool(negating and _CONTINUES.match(clause))
-        out.append(_affirmed_clause(clause, negating))
-        negating = negating or bool(_NEGATOR.search(clause))
+    negated = False        # the previous clause was negated
+    open_object = False    # ...by a negator whose object is still to come
+    for index, clause in enumerate(clauses):
+        following = clauses[index + 1] if index + 1 < len(clauses) else ""
+        carried = negated and (open_object or bool(_CONTINUES.match(clause)))
+        out.append(_affirmed_clause(clause, carried, following))
+        negator = _NEGATOR.search(clause)
+        negated = carried or bool(negator)
+        open_object = bool(negator and _ADVERBIAL.match(clause[negator.end():]))
     return "".join(out)
 
 
-def _affirmed_clause(clause: str, negated_before: bool) -> str:
+def _affirmed_clause(clause: str, negated_before: bool, following: str) -> str:
     if negated_before or _POST_NEGATION.search(clause):
+        return _mask(clause, 0, len(clause))
+    if _TOPIC.match(clause) and _CORRECTIVE.search(following):
         return _mask(clause, 0, len(clause))
     match = _NEGATOR.search(clause)
     if match:
