@@ -1,0 +1,85 @@
+"""The engine: durable_rules' quirks, and that no fact is ever lost silently."""
+
+from __future__ import annotations
+
+import json
+
+import durable_rules_engine as durable
+import pytest
+
+from compliance.check import Checker, active_rules
+from compliance.engine import Engine, EngineError
+from conftest import findings_of, plan_yaml
+
+
+def _durable_matches(pattern: str, text: str) -> bool:
+    name = f"regex-probe-{abs(hash((pattern, text)))}"
+    handle = durable.create_ruleset(name, json.dumps(
+        {"r": {"all": [{"m": {"$mt": {"text": pattern}}}]}, "s": {"all": [{"m": {"$ex": {"t": 1}}}]}},
+        ensure_ascii=False))
+    result = durable.assert_fact(handle, json.dumps({"sid": "1", "t": 1, "text": text}, ensure_ascii=False))
+    fired = []
+    started = durable.start_action_for_state(handle, result[1])
+    while started:
+        fired.append(json.loads(started[1]))
+        following = durable.complete_and_start_action(handle, result[1])
+        started = (None, following) if following else durable.start_action_for_state(handle, result[1])
+    return any("r" in message for message in fired)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [(".*(abc|cd).*", "abcc"), (".*aba.*", "abab"),
+                                               (".*(宴请|接风|洗尘|酒宴|宴席).*", "安排接风洗尘宴")])
+def test_durable_regex_misses_matches_so_patterns_are_searched_in_python(pattern, text):
+    """Why engine.py searches patterns with Python's re: if this starts to
+    fail, durable_rules fixed its automaton and ``matches`` could move back."""
+    assert not _durable_matches(pattern, text)
+
+
+def test_text_past_the_engine_regex_limit_is_still_checked(checker):
+    padded = "为做好督察整改工作" * 9000 + ",对全县砖瓦窑一律关停"     # > 65,535 bytes
+    assert len(padded.encode("utf-8")) > 65_535
+    found = findings_of(checker, plan_yaml(items=[{"measures": [padded]}]))
+    assert [(f.rule, f.item) for f in found if f.requirement == "no-blanket-shutdown"] == [("NBS001", "1")]
+
+
+def test_plans_do_not_share_state(checker):
+    bad = plan_yaml(hosting=["在县城主干道悬挂欢迎横幅"])
+    good = plan_yaml(hosting=["工作用餐在机关食堂安排"])
+    assert [f.rule for f in findings_of(checker, bad)] == ["SH001"]
+    assert findings_of(checker, good) == []
+    assert [f.rule for f in findings_of(checker, bad)] == ["SH001"]
+
+
+def test_identical_items_are_each_checked(checker):
+    same = {"measures": ["对全县砖瓦窑一律关停"]}
+    found = findings_of(checker, plan_yaml(items=[{**same, "id": "1"}, {**same, "id": "2"}, {**same, "id": "3"}]))
+    assert sorted(f.item for f in found) == ["1", "2", "3"]
+
+
+def test_a_lost_fact_fails_the_run_loudly(monkeypatch):
+    rules, _ = active_rules("national")
+    engine = Engine(rules)
+    original = engine._drain
+
+    def drop_one(state_handle, fired):
+        original(state_handle, fired)
+        fired.pop(0)
+
+    monkeypatch.setattr(engine, "_drain", drop_one)
+    facts = [{"t": "hosting", "key": "hosting[0]", "text": "x", "affirmed": "x"},
+             {"t": "plan", "key": "plan", "plan_id": "p"}]
+    with pytest.raises(EngineError, match="not accounted for"):
+        engine.run(facts)
+
+
+def test_an_engine_failure_is_reported_as_the_plan_error(monkeypatch):
+    rules, _ = active_rules("national")
+    checker = Checker(rules)
+
+    def fail(_facts):
+        raise EngineError("2 of 9 facts were not accounted for")
+
+    monkeypatch.setattr(checker.engine, "run", fail)
+    result = checker.check_text(plan_yaml(), "plan.yaml")
+    assert result.error == "plan.yaml: 2 of 9 facts were not accounted for"
+    assert result.findings == []
