@@ -148,7 +148,7 @@ def list_rules(profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
 
     found, _ = active_rules(profile, [Path(d) for d in rule_dirs])
     for rule in found:
-        click.echo(f"{rule.id:<8} {rule.severity:<8} {rule.requirement:<32} {rule.message[lang]}")
+        click.echo(f"{rule.id:<8} {rule.severity:<8} {rule.requirement:<31} {rule.title:<30} {rule.message[lang]}")
 
 
 @rules.command("show")
@@ -163,7 +163,29 @@ def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
     by_id = {rule.id: rule for rule in found}
     if rule_id not in by_id:
         raise UserError(f"unknown rule {rule_id!r}; 'compliance rules list' shows them")
-    click.echo(Path(by_id[rule_id].file).read_text(encoding="utf-8"), nl=False)
+    rule = by_id[rule_id]
+    lines = [
+        f"{rule.id}  {rule.title}",
+        f"requirement: {rule.requirement}  {requirements[rule.requirement].title}",
+        f"severity:    {rule.severity}",
+        f"subject:     {rule.subject}",
+        f"message:     {rule.message['zh']}",
+        f"             {rule.message['en']}",
+        f"citation:    {rule.citation['document']}",
+    ]
+    if rule.citation.get("title"):
+        lines.append(f"             {rule.citation['title']}")
+    lines += [f"             「{rule.citation['quote']}」", f"rationale:   {' '.join(rule.rationale.split())}",
+              "examples that fail:"] + [f"  - {_example(e)}" for e in rule.examples["fail"]]
+    lines += ["examples that pass:"] + [f"  - {_example(e)}" for e in rule.examples["pass"]]
+    lines.append(f"file:        {rule.file}")
+    click.echo("\n".join(lines))
+
+
+def _example(example: Any) -> str:
+    if isinstance(example, dict):
+        return ", ".join(f"{k}: {v}" for k, v in example.items())
+    return str(example)
 
 
 if __name__ == "__main__":  # pragma: no cover
