@@ -162,7 +162,7 @@ def build(document: Document) -> Plan:
     _validate(data, document.name, canonical)
     plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys)
     _check_unique_ids(plan)
-    plan.items = [_item(index, raw) for index, raw in enumerate(data["items"])]
+    plan.items = [_item(index, raw, canonical.numbers) for index, raw in enumerate(data["items"])]
     plan.hosting = [_hosting(index, raw) for index, raw in enumerate(data.get("hosting") or [])]
     plan.accountability = [Accountability(index, ("accountability", index), raw)
                            for index, raw in enumerate(data.get("accountability") or [])]
@@ -183,6 +183,7 @@ class _Canonical:
         self.document = document
         self.values: dict[PathKey, Pos] = {}
         self.keys: dict[PathKey, Pos] = {}
+        self.numbers: dict[PathKey, str] = {}
 
     def top(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -196,6 +197,8 @@ class _Canonical:
 
     def copy(self, value: Any, source: PathKey, path: PathKey) -> Any:
         self.values[path] = self.document.values.get(source, (1, 1))
+        if source in self.document.numbers:
+            self.numbers[path] = self.document.numbers[source]
         if isinstance(value, list):
             return [self.copy(child, source + (i,), path + (i,)) for i, child in enumerate(value)]
         if not isinstance(value, dict):
@@ -258,11 +261,12 @@ def _check_unique_ids(plan: Plan) -> None:
         seen.add(key)
 
 
-def _item(index: int, raw: dict[str, Any]) -> Item:
+def _item(index: int, raw: dict[str, Any], numbers: dict[PathKey, str]) -> Item:
     path = ("items", index)
     measures = [_measure(path + ("measures", i), m) for i, m in enumerate(raw.get("measures") or [])]
-    return Item(index, str(raw["id"]), path, raw, parse_deadline(raw.get("deadline")), measures,
-                Text.of(raw.get("target")))
+    # A deadline YAML took for a number (2024.06, 20240630) is read as written.
+    deadline = numbers.get(path + ("deadline",), raw.get("deadline"))
+    return Item(index, str(raw["id"]), path, raw, parse_deadline(deadline), measures, Text.of(raw.get("target")))
 
 
 def _measure(path: PathKey, raw: Any) -> Measure:

@@ -48,6 +48,8 @@ class Document:
     values: dict[PathKey, Pos] = field(default_factory=dict)
     keys: dict[PathKey, Pos] = field(default_factory=dict)
     raw: bytes = b""
+    # Numbers as written: YAML reads deadline 2024.06 as the float 2024.06.
+    numbers: dict[PathKey, str] = field(default_factory=dict)
 
 
 def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -171,10 +173,11 @@ class _Converter:
         self.constructor = SafeConstructor()
         self.values: dict[PathKey, Pos] = {}
         self.keys: dict[PathKey, Pos] = {}
+        self.numbers: dict[PathKey, str] = {}
 
     def document(self, root: Node) -> Document:
         value = self.convert(root, (), 0)
-        return Document(self.name, value, self.values, self.keys)
+        return Document(self.name, value, self.values, self.keys, numbers=self.numbers)
 
     def fail(self, node: Node, message: str) -> UserError:
         mark = node.start_mark
@@ -184,7 +187,10 @@ class _Converter:
         self.count(node, depth)
         self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                self.numbers[path] = node.value
+            return value
         if isinstance(node, SequenceNode):
             self.check_tag(node, f"{_CORE}seq")
             return [self.convert(child, path + (index,), depth + 1) for index, child in enumerate(node.value)]

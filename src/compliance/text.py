@@ -77,7 +77,7 @@ _POST_NEGATION = re.compile(
 )
 # Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
 _MENTION = re.compile(r'(?:"[^"]{1,20}")+[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式)')
-_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|核实|处理|问责|追责")
+_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|核实|处理|问责|追责")
 # A clause that names wrongdoers as the topic of a sanction in the next
 # clause: 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理.
 _TOPIC = re.compile(r'^(?:对于|对)[^,;:!?。]*(?:的|问题|行为|现象|做法)[,;:]?$')
@@ -127,7 +127,8 @@ def _mask(text: str, start: int, end: int) -> str:
 
 _LAWFUL = re.compile(
     r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^》]+》|第.{1,6}条|"
-    r"违法|违规|超标|不达标|未达标|未批先建|无证|无照|手续不全|逾期未|拒不|偷排|漏排|屡查屡犯"
+    r"违法|违规|超标|不达标|未达标|未批先建|无证|无照|手续不全|逾期未|拒不|偷排|漏排|屡查屡犯|"
+    r"列入.{0,12}(?:名单|清单|计划)|淘汰类|落后产能|散乱污"
 )
 # A named enterprise: a name of at least two characters before the form of
 # business, and not a collective word (各/所有/全部/辖区…) in front of it.
