@@ -78,7 +78,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, ru
     rules, _ = active_rules(profile, [Path(d) for d in rule_dirs])
     checker = Checker(rules, lang)
     report = Report(profile=profile, as_of=as_of)
-    for name in inputs(list(paths)):
+    for name in dict.fromkeys(inputs(list(paths))):
         result = checker.check_file(name)
         if result.error:
             click.echo(result.error, err=True)
@@ -105,7 +105,10 @@ def _emit(text: str, output: str | None) -> None:
     # Written beside the target and renamed over it, so a killed run never
     # leaves half a report.
     target = Path(output)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

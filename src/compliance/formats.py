@@ -48,7 +48,7 @@ def as_text(report: Report, color: bool = False, lang: str = "zh") -> str:
     lines: list[str] = []
     for plan in report.plans:
         if plan.error:
-            lines.append(style(f"{plan.file}: {words['unchecked']}: {plan.error}", fg="red"))
+            lines.append(style(f"{words['unchecked']}: {plan.error}", fg="red"))
             continue
         header = f"{plan.file}  ({plan.id}, {plan.items} {words['items']})"
         lines.append(style(header, bold=True))

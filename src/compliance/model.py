@@ -131,11 +131,15 @@ class Plan:
     accountability: list[Accountability] = field(default_factory=list)
 
     def locate(self, path: PathKey) -> Pos:
-        """Where ``path`` is written, or where it belongs if it is missing."""
+        """Where ``path`` is written, or where it belongs if it is missing.
+
+        A text or number is located at its value; a list or mapping at its
+        key, since a block list starts on the line after it.
+        """
+        if path in self.values and (path not in self.keys or _is_scalar(self.data, path)):
+            return self.values[path]
         if path in self.keys:
             return self.keys[path]
-        if path in self.values:
-            return self.values[path]
         parent, name = path[:-1], path[-1]
         if len(parent) == 2 and parent[0] == "items" and name in ITEM_ORDER:
             for later in ITEM_ORDER[ITEM_ORDER.index(name) + 1:]:
@@ -145,6 +149,15 @@ class Plan:
         if present:
             return max(present)
         return self.locate(parent) if parent else (1, 1)
+
+
+def _is_scalar(data: Any, path: PathKey) -> bool:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return not isinstance(data, (list, dict))
 
 
 def path_text(path: PathKey) -> str:
@@ -190,7 +203,8 @@ class _Canonical:
             raise UserError("a plan file must be a mapping with 'plan' and 'items'", self.document.name,
                             *self.document.values.get((), (None, None)))
         data = self.copy(value, (), ())
-        for index, item in enumerate(data.get("items") or []):
+        items = data.get("items")
+        for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
                 self.regularise(item, ("items", index))
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +69,12 @@ def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     except OSError as error:
         raise UserError(f"cannot read: {error.strerror or error}", name) from None
     if len(data) > limits.max_bytes:
-        raise UserError(f"file is larger than the {limits.max_bytes // (1024 * 1024)} MB limit", name)
+        raise UserError(f"file is larger than the limit of {_size(limits.max_bytes)}", name)
     return data
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -107,8 +112,14 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """A Document from YAML or JSON text; JSON is read as the YAML it is a subset of."""
     if not text.strip():
         raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
+    # Characters YAML refuses (Word's manual line break \x0b, other controls)
+    # become spaces, one for one, so positions stay as written.
+    text = _NON_PRINTABLE.sub(" ", text)
     if name.lower().endswith(".json"):
         _check_json_syntax(text, name)
+        # Outside strings JSON allows tabs as spacing, YAML does not; inside
+        # strings JSON forbids raw tabs. One for one, positions stay.
+        text = text.replace("\t", " ")
     root = _compose(text, name)
     return _Converter(name, limits).document(root)
 
@@ -118,6 +129,9 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     document = parse(decode(data, name), name, limits)
     document.raw = data
     return document
+
+
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
 
 def _check_json_syntax(text: str, name: str) -> None:
@@ -135,8 +149,9 @@ class _Composer(yaml.SafeLoader):
 
 
 def _compose(text: str, name: str) -> Node:
-    loader = _Composer(text)
+    loader = None
     try:
+        loader = _Composer(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -151,7 +166,8 @@ def _compose(text: str, name: str) -> Node:
     except RecursionError:
         raise UserError("invalid YAML: nesting too deep", name) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
     return node
@@ -223,6 +239,10 @@ class _Converter:
             raise self.fail(node, f"unsupported YAML tag {tag!r}: plans hold plain text, numbers, dates, lists and mappings")
         if tag.endswith(":str") or tag.endswith(":timestamp"):
             # Dates stay text; the plan model parses them with the Chinese forms.
+            return _whole_characters(node.value)
+        if len(node.value) > 40:
+            # A number that long is no number a plan holds; Python also
+            # refuses to print ints past 4,300 digits.
             return node.value
         try:
             if tag.endswith(":int"):
@@ -249,6 +269,17 @@ class _Converter:
             self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.convert(value_node, path + (key,), depth + 1)
         return result
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(text: str) -> str:
+    """Text with escaped surrogate pairs (JSON's \\ud840\\udc13) joined into
+    one character, and any lone surrogate replaced, so it can be printed."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def expand_inputs(paths: list[str]) -> list[str]:

@@ -31,6 +31,8 @@ def _join_cjk(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
+    if "\n" in match.group():
+        return "\n"      # a line break ends a clause; keep it
     return "" if _CJK.match(before or " ") or _CJK.match(after or " ") else " "
 
 
@@ -69,14 +71,14 @@ _NEGATOR = re.compile(
 _CONTINUES = re.compile(r'^"?(?:以及|及|和|或者|或|与|乃至|甚至|更不|也不|亦不|等)')
 # What may follow a negator in its clause while its object comes in the next
 # clause: 严禁在督察进驻期间,以环保为名…一律关停.
-_ADVERBIAL = re.compile(r"^(?:(?:在|于|从)[^,;:!?。]{0,16}|[^,;:!?。]{0,16}(?:期间|之际|过程中|时候))?[,;:!?。\n]*$")
+_ADVERBIAL = re.compile(r"^(?:(?:在|于|从)?[^,;:!?。\n]{0,16}(?:期间|之际|过程中|时候|时|中|前|后))?[,;:!?。\n]*$")
 # The thing named first, then rejected: "一刀切"的做法坚决杜绝 / 一律关停是错误的.
 _POST_NEGATION = re.compile(
     r"(?:坚决|严格|必须|要|应当|应)?(?:杜绝|禁止|避免|纠正|制止|反对|防止)[,;:!?。\n]*$"
     r"|(?:不可取|要不得|是错误的|不被允许|不允许)[,;:!?。\n]*$"
 )
 # Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
-_MENTION = re.compile(r'(?:"[^"]{1,20}")+[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式)')
+_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式)')
 _CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|核实|处理|问责|追责")
 # A clause that names wrongdoers as the topic of a sanction in the next
 # clause: 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理.
