@@ -60,29 +60,37 @@ _CLAUSE = re.compile(r"[^,;:!?。\n]+[,;:!?。\n]*")
 # Words that put what follows them, to the end of the clause, out of force.
 # 不论/不分/不管/无论 are deliberately absent: "不论大小一律关停" is blanket.
 # A bare 不 is absent too (不达标企业, 不出问题); 不 counts only before the
-# verbs plans use to rule an arrangement out. "不得不" and "不能不" affirm.
+# verbs plans use to rule an arrangement out, or before a quoted practice
+# (不"一刀切"). "不得不" and "不能不" affirm.
 _NEGATOR = re.compile(
     r"(?<!不得)(?<!不能)(?:严禁|禁止|杜绝|防止|防范|严防|避免|不得|不准|不许|不要|不能|不应|不宜|不可|不会|不再|"
-    r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|勿|"
-    r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|张贴|"
-    r"布置|铺设|上|出面|邀请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴))(?!不)"
+    r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|摒弃|力戒|戒除|勿|"
+    r"而非|而不是|并非|不是|"
+    r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|挂|张贴|"
+    r"布置|铺设|铺|上|出面|邀请|请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴|住|发|做|"
+    r"搞|走|打)|不(?=\")|无(?=警车|迎送|宴|陪同|横幅|鲜花|礼品|标语))(?!不)"
 )
 # A clause that continues the previous one's negation: 严禁…,以及"一律关停"等做法.
-_CONTINUES = re.compile(r'^"?(?:以及|及|和|或者|或|与|乃至|甚至|更不|也不|亦不|等)')
-# What may follow a negator in its clause while its object comes in the next
-# clause: 严禁在督察进驻期间,以环保为名…一律关停.
-_ADVERBIAL = re.compile(r"^(?:(?:在|于|从)?[^,;:!?。\n]{0,16}(?:期间|之际|过程中|时候|时|中|前|后))?[,;:!?。\n]*$")
+_CONTINUES = re.compile(r'^"?(?:以及|及|和|或者|或|与|乃至|甚至|更不|也不|亦不|等|\([0-9一二三四五六七八九十]+\))')
+# A clause that only sets time, place or pretext, so a negator's object is
+# still to come: 严禁在督察进驻期间,以环保为名,…一律关停.
+_ADVERBIAL = re.compile(
+    r"^(?:(?:在|于|从)?[^,;:!?。\n]{0,16}(?:期间|之际|过程中|时候|时|中|前|后)|以[^,;:!?。\n]{0,10}(?:为名|为由|名义)"
+    r"|以下[^,;:!?。\n]{0,8})?[,;:!?。\n]*$")
 # The thing named first, then rejected: "一刀切"的做法坚决杜绝 / 一律关停是错误的.
 _POST_NEGATION = re.compile(
-    r"(?:坚决|严格|必须|要|应当|应)?(?:杜绝|禁止|避免|纠正|制止|反对|防止)[,;:!?。\n]*$"
-    r"|(?:不可取|要不得|是错误的|不被允许|不允许)[,;:!?。\n]*$"
+    r"(?:坚决|严格|必须|要|应当|应)?(?:杜绝|禁止|避免|纠正|制止|反对|防止|防范|摒弃|力戒)[,;:!?。\n]*$"
+    r"|(?:不可取|要不得|是错误的|不被允许|不允许|行不通|走不通|说\"?不\"?)[,;:!?。\n]*$"
 )
 # Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
-_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式)')
-_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|核实|处理|问责|追责")
-# A clause that names wrongdoers as the topic of a sanction in the next
-# clause: 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理.
-_TOPIC = re.compile(r'^(?:对于|对)[^,;:!?。]*(?:的|问题|行为|现象|做法)[,;:]?$')
+_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式|影响)')
+_CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|"
+                         r"核实|处理|问责|追责|举报|监督|受理|消除|调查|严处")
+# A clause naming wrongdoers, by a quoted practice, as the topic of a sanction in the next clause:
+# 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理 / 对…关停养殖场的乡镇,责令纠正.
+_TOPIC = re.compile(r'^(?:对于|对)[^,;:!?。]*"[^,;:!?。]*(?:的[^,;:!?。]{0,8}|问题|行为|现象|做法)[,;:]?$')
+# An investigation of the practice: 调查核实个别乡镇…集中停产的情况.
+_INQUIRY = re.compile(r'^(?:调查|核实|核查|排查|查处|严查|督查|摸排|清查)[^,;:!?。]*的(?:情况|问题|行为|现象|做法)')
 
 
 def affirmed(norm: str) -> str:
@@ -91,25 +99,34 @@ def affirmed(norm: str) -> str:
     out: list[str] = []
     negated = False        # the previous clause was negated
     open_object = False    # ...by a negator whose object is still to come
+    listing = False        # ...by a negator introducing a list (严禁以下做法:)
     for index, clause in enumerate(clauses):
         following = clauses[index + 1] if index + 1 < len(clauses) else ""
-        carried = negated and (open_object or bool(_CONTINUES.match(clause)))
+        carried = negated and (open_object or listing or bool(_CONTINUES.match(clause)))
         out.append(_affirmed_clause(clause, carried, following))
         negator = _NEGATOR.search(clause)
+        if carried:
+            open_object = open_object and bool(_ADVERBIAL.match(clause))
+        else:
+            open_object = bool(negator and _ADVERBIAL.match(clause[negator.end():]))
+            listing = bool(negator and clause.rstrip().endswith(":"))
+        listing = listing and not clause.rstrip().endswith("。")
         negated = carried or bool(negator)
-        open_object = bool(negator and _ADVERBIAL.match(clause[negator.end():]))
     return "".join(out)
 
 
 def _affirmed_clause(clause: str, negated_before: bool, following: str) -> str:
-    if negated_before or _POST_NEGATION.search(clause):
+    if negated_before or _POST_NEGATION.search(clause) or _INQUIRY.match(clause):
         return _mask(clause, 0, len(clause))
     if _TOPIC.match(clause) and _CORRECTIVE.search(following):
         return _mask(clause, 0, len(clause))
+    # Whether the practice is named to be corrected is read before negators
+    # are masked: in 建立"一刀切"问题纠正机制 the 纠正 is both.
+    corrective = _CORRECTIVE.search(clause) or _CORRECTIVE.search(following)
     match = _NEGATOR.search(clause)
     if match:
         clause = _mask(clause, match.start(), len(clause))
-    if _CORRECTIVE.search(clause):
+    if corrective:
         for mention in _MENTION.finditer(clause):
             clause = _mask(clause, mention.start(), mention.end())
     return clause
@@ -129,13 +146,17 @@ def _mask(text: str, start: int, end: int) -> str:
 
 _LAWFUL = re.compile(
     r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^》]+》|第.{1,6}条|"
-    r"违法|违规|超标|不达标|未达标|未批先建|无证|无照|手续不全|逾期未|拒不|偷排|漏排|屡查屡犯|"
-    r"列入.{0,12}(?:名单|清单|计划)|淘汰类|落后产能|散乱污"
+    r"违法|违规|超标|不达标|未达标|未批先建|无证|无照|手续不全|逾期未|拒不|偷排|漏排|屡查屡犯|涉事|"
+    r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)|淘汰类|落后产能|散乱污|"
+    r"应急减排|重污染天气|预警|错峰(?:生产|停产)|突发环境事件|应急预案|"
+    # Not a new shutdown at all: sites already closed, firms under lawful 停产整治.
+    r"已(?:经|被|依法)?(?:关停|关闭|停产|停业|取缔|拆除)|停产整治(?:的)?企业"
 )
-# A named enterprise: a name of at least two characters before the form of
-# business, and not a collective word (各/所有/全部/辖区…) in front of it.
+# A named enterprise: a company form after a name (某某化工有限公司), or a
+# works named as such (某某砖厂). A class noun (养殖场, 砖厂) names none.
 _ENTERPRISE = re.compile(
-    r"(?<![各全所有等])(?:[^\s,;:!?。、\"]{2,30}?)(?:有限责任公司|股份有限公司|有限公司|集团|公司|厂|矿|场|站)(?![区内外])"
+    r"(?<![各全所有等])[^\s,;:!?。、\"]{2,30}?(?:有限责任公司|股份有限公司|有限公司|集团|公司)(?![区内外])"
+    r"|某{1,2}[^\s,;:!?。、\"]{0,12}?(?:厂|矿|场|站)"
 )
 _COLLECTIVE = re.compile(r"各类|各个|各家|所有|全部|一律|全县|全市|全区|全省|全镇|全乡|辖区|区域内|全域|一批|所属")
 
