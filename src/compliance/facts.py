@@ -9,12 +9,13 @@ field that does not exist.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Item, Measure, Plan, path_text
+from .model import Item, Measure, Plan, infer_kind, path_text
 from .read import PathKey
-from .text import lawful
+from .text import affirmed, lawful, normalize
 
 # Facts are asserted in this order. A rule that requires that *no* fact of
 # some type exists ("unless") must name a type asserted before its subject:
@@ -30,6 +31,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "item": {"item_id": "string", "status": "string", "source": "string", "deadline_kind": "string",
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
              "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
+             "verification_kind": "string",
              "completed": "number"},
     "link": {"accountability": "key", "item_id": "string"},
     "accountability": {"has_basis": "boolean", "action": "text"},
@@ -44,6 +46,25 @@ class Subject:
 
     path: PathKey
     item: str | None
+
+
+# What clerks write where they have nothing to write: an owner of 有关部门
+# or a basis of 无 answers for nothing.
+_PLACEHOLDER = re.compile(r"^(?:[-—–/\\_.。、 ]*|无|暂无|待定|不详|略|有关部门|相关部门|有关单位|相关单位|各有关单位|各相关单位|"
+                          r"有关方面|相关责任单位|责任单位|牵头单位|n/?a|none|null|tbd)$", re.IGNORECASE)
+# A basis must say what was found; a bare decision (经研究决定) says nothing.
+_FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|审计|发现|存在|未|不力|违反|导致|造成")
+
+
+def present(value: Any) -> bool:
+    """Whether a field holds something other than blank or a placeholder."""
+    if isinstance(value, list):
+        return any(present(v) for v in value)
+    return value is not None and not _PLACEHOLDER.match(normalize(str(value)).strip())
+
+
+def states_facts(basis: Any) -> bool:
+    return present(basis) and bool(_FACT_FINDING.search(normalize(str(basis))))
 
 
 def day_number(date: datetime.date | None) -> int | None:
@@ -71,7 +92,7 @@ def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
             add({"t": "link", "accountability": path_text(record.path), "item_id": str(item_id)},
                 record.path + ("items", index), None)
     for record in plan.accountability:
-        add({"t": "accountability", "has_basis": bool(str(record.data.get("basis") or "").strip()),
+        add({"t": "accountability", "has_basis": states_facts(record.data.get("basis")),
              "action": str(record.data.get("action") or "")}, record.path, _single_item(record.data))
     for hosting in plan.hosting:
         add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}, hosting.path, None)
@@ -88,14 +109,20 @@ def _measure(item: Item, measure: Measure) -> dict[str, Any]:
 
 def _item(item: Item) -> dict[str, Any]:
     data = item.data
-    owner = data.get("lead_unit") or [u for u in data.get("responsible_units") or [] if str(u).strip()]
     return {"t": "item", "item_id": item.id, "status": data.get("status") or "unknown",
             "source": data.get("source"), "deadline_kind": item.deadline.kind,
-            "deadline": day_number(item.deadline.date), "has_target": bool(item.target.norm),
-            "has_owner": bool(owner and str(owner).strip()),
+            "deadline": day_number(item.deadline.date), "has_target": present(data.get("target")),
+            "has_owner": present(data.get("lead_unit")) or present(data.get("responsible_units")),
             "target": item.target.norm, "target_affirmed": item.target.affirmed,
             "target_untargeted": item.target.untargeted,
-            "verified": bool(data.get("verification"))}
+            "verified": bool(data.get("verification")),
+            "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
+
+
+def _evidence_text(verification: Any) -> str:
+    if isinstance(verification, dict):
+        verification = verification.get("evidence")
+    return affirmed(normalize(str(verification or "")))
 
 
 def _single_item(record: dict[str, Any]) -> str | None:

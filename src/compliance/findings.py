@@ -83,7 +83,11 @@ def _field_path(plan: Plan, subject: tuple[Any, ...], name: str | None) -> tuple
     hosting line is its own text."""
     if name is None or (name == "text" and isinstance(_value_at(plan.data, subject), str)):
         return subject
-    return subject + (name,)
+    path = subject + tuple(name.split("."))
+    # Point at the deepest part that exists: verification.evidence, else verification.
+    while len(path) > len(subject) + 1 and _value_at(plan.data, path) is None:
+        path = path[:-1]
+    return path
 
 
 def _citation(rule: Rule) -> dict[str, str]:

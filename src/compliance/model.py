@@ -51,6 +51,25 @@ STATUS_WORDS = {
     "not-started": ("未启动", "未开始", "尚未启动", "尚未开始"),
 }
 _STATUS = {word: status for status, words in STATUS_WORDS.items() for word in words}
+# A ledger's progress cell is often a sentence (已完成围挡安装,道路硬化正在施工):
+# the first of these that it contains decides the status.
+_STATUS_CLUES = (
+    ("closed", re.compile(r"销号")),
+    ("not-started", re.compile(r"未启动|未开始|尚未启动|尚未开始")),
+    ("in-progress", re.compile(r"正在|推进中|进行中|整改中|序时|部分完成|未完成|尚未完成|基本完成|未整改|持续推进")),
+    ("completed", re.compile(r"已完成|已整改|整改完成|完成整改|已办结|办结|已落实")),
+)
+
+
+def status_of(value: str) -> str:
+    """The contract's status for a status cell, or the cell unchanged."""
+    norm = textmod.normalize(value)
+    if norm in _STATUS:
+        return _STATUS[norm]
+    for status, clue in _STATUS_CLUES:
+        if clue.search(norm):
+            return status
+    return value
 
 # The order of an item's fields in the contract: a missing field is located
 # where it belongs, at the next field present after it.
@@ -70,7 +89,7 @@ _NEUTRAL_CLAUSE = re.compile(r"^(?:举一反三|引以为戒|以儆效尤|警示
 _CLOSURE_CLAUSE = re.compile(r"销号|视为.{0,6}完成|视同.{0,6}完成|办结|整改完成|已完成整改")
 _REMEDIATION_CLAUSE = re.compile(
     r"整改|治理|改造|修复|清理|整治|建设|完成|实施|关停|停产|搬迁|监测|建立|制定|排查|核查|拆除|复绿|提标|升级|"
-    r"安装|收集|处置|清运|封堵|疏浚|补植|督促|落实")
+    r"安装|收集|处置|清运|封堵|疏浚|补植|督促|落实|督办")
 
 
 @dataclass
@@ -240,8 +259,10 @@ class _Canonical:
             if isinstance(item.get(name), (int, float)) and not isinstance(item.get(name), bool):
                 item[name] = str(item[name])
         status = item.get("status")
-        if isinstance(status, str):
-            item["status"] = _STATUS.get(textmod.normalize(status), status)
+        if isinstance(status, str) and status not in STATUS_WORDS:
+            item["status"] = status_of(status)
+            if textmod.normalize(status) not in _STATUS:
+                item.setdefault("status_text", status)     # a sentence: keep it for the report
         if isinstance(item.get("responsible_units"), str):
             item["responsible_units"] = [item["responsible_units"]]
         if isinstance(item.get("measures"), str):

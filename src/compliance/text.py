@@ -88,7 +88,8 @@ _CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自�
                          r"核实|处理|问责|追责|举报|监督|受理|消除|调查|严处")
 # A clause naming wrongdoers, by a quoted practice, as the topic of a sanction in the next clause:
 # 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理 / 对…关停养殖场的乡镇,责令纠正.
-_TOPIC = re.compile(r'^(?:对于|对)[^,;:!?。]*"[^,;:!?。]*(?:的[^,;:!?。]{0,8}|问题|行为|现象|做法)[,;:]?$')
+_TOPIC = re.compile(r'^(?:对于|对)(?:[^,;:!?。]*"[^,;:!?。]*的[^,;:!?。]{0,8}'
+                    r'|[^,;:!?。]*的(?:问题|行为|现象|做法|情况))[,;:]?$')
 # An investigation of the practice: 调查核实个别乡镇…集中停产的情况.
 _INQUIRY = re.compile(r'^(?:调查|核实|核查|排查|查处|严查|督查|摸排|清查)[^,;:!?。]*的(?:情况|问题|行为|现象|做法)')
 
