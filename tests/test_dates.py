@@ -479,3 +479,10 @@ def test_parse_date_exact_days(value: object, expected: datetime.date) -> None:
 )
 def test_parse_date_rejects(value: object) -> None:
     assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(("text", "end"), [("“十四五”期间", datetime.date(2025, 12, 31)),
+                                           ("十四五末", datetime.date(2025, 12, 31)),
+                                           ("「十五五」時期", datetime.date(2030, 12, 31))])
+def test_five_year_plan_periods_end_with_their_last_year(text, end):
+    assert parse_deadline(text) == Deadline("date", end, text)

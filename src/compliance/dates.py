@@ -271,9 +271,16 @@ def _date_of(value: datetime.date) -> datetime.date:
 _SPACE_RUN = re.compile(r"\s+")
 
 
+# Five-year-plan periods: "十四五"期间 ends with 2025.
+_FIVE_YEAR_PLAN = re.compile(r'"?十([一二三四五六七八九])五"?(?:规划)?(?:期间|时期|末|内)?')
+_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
 def _normalized(value: str) -> str:
     """The matching form of ``value`` with Chinese numerals as digits."""
-    return _arabic(normalize(_SPACE_RUN.sub(" ", value)))
+    text = normalize(_SPACE_RUN.sub(" ", value))
+    text = _FIVE_YEAR_PLAN.sub(lambda m: f"{2005 + 5 * _DIGIT[m.group(1)]}年底", text)
+    return _arabic(text)
 
 
 def parse_deadline(value: object) -> Deadline:
