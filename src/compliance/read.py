@@ -231,12 +231,12 @@ class _Converter:
 
     def check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
-            raise self.fail(node, f"unsupported YAML tag {node.tag!r}: plans hold plain text, numbers, dates, lists and mappings")
+            raise self.fail(node, _unsupported(node.tag))
 
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"unsupported YAML tag {tag!r}: plans hold plain text, numbers, dates, lists and mappings")
+            raise self.fail(node, _unsupported(tag))
         if tag.endswith(":str") or tag.endswith(":timestamp"):
             # Dates stay text; the plan model parses them with the Chinese forms.
             return _whole_characters(node.value)
@@ -269,6 +269,11 @@ class _Converter:
             self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.convert(value_node, path + (key,), depth + 1)
         return result
+
+
+def _unsupported(tag: str) -> str:
+    shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return f"unsupported YAML tag {shown}: plans hold plain text, numbers, dates, lists and mappings"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
