@@ -77,35 +77,34 @@ class Checker:
         return self._check(name, lambda: parse(text, name))
 
     def _check(self, name: str, read: Callable[[], Document]) -> PlanResult:
-        shown = STDIN_NAME if name == "-" else name
-        result = PlanResult(shown)
-        try:
-            document = read()
-            document.name = shown
-            plan = build(document)
-            result.id, result.items = plan.id, len(plan.items)
-            result.findings = self.check_plan(plan)
-        except UserError as error:
-            error.file = error.file if error.file not in (None, "-") else shown
-            result.error = str(error)
-        except EngineError as error:
-            result.error = f"{shown}: {error}"
+        result, plan = load_plan(name, read)
+        if plan is not None:
+            try:
+                result.findings = self.check_plan(plan)
+            except EngineError as error:
+                result.error = f"{result.file}: {error}"
         return result
+
+
+def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan | None]:
+    """The plan of one input, or its result with the error that stopped it."""
+    shown = STDIN_NAME if name == "-" else name
+    result = PlanResult(shown)
+    try:
+        document = read()
+        document.name = shown
+        plan = build(document)
+    except UserError as error:
+        error.file = error.file if error.file not in (None, "-") else shown
+        result.error = str(error)
+        return result, None
+    result.id, result.items = plan.id, len(plan.items)
+    return result, plan
 
 
 def validate_file(name: str) -> PlanResult:
     """Parse and schema errors only: what ``compliance validate`` reports."""
-    shown = STDIN_NAME if name == "-" else name
-    result = PlanResult(shown)
-    try:
-        document = load(name)
-        document.name = shown
-        plan = build(document)
-        result.id, result.items = plan.id, len(plan.items)
-    except UserError as error:
-        error.file = error.file if error.file not in (None, "-") else shown
-        result.error = str(error)
-    return result
+    return load_plan(name, lambda: load(name))[0]
 
 
 def inputs(paths: list[str]) -> list[str]:
