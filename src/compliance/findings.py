@@ -11,7 +11,7 @@ from typing import Any
 
 from .engine import Match
 from .facts import Subject
-from .model import Plan, path_text
+from .model import Plan, path_text, value_at
 from .rules import Rule
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -81,11 +81,11 @@ def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules
 def _field_path(plan: Plan, subject: tuple[Any, ...], name: str | None) -> tuple[Any, ...]:
     """The path of the subject's field ``name``; a bare-string measure or
     hosting line is its own text."""
-    if name is None or (name == "text" and isinstance(_value_at(plan.data, subject), str)):
+    if name is None or (name == "text" and isinstance(value_at(plan.data, subject), str)):
         return subject
     path = subject + tuple(name.split("."))
     # Point at the deepest part that exists: verification.evidence, else verification.
-    while len(path) > len(subject) + 1 and _value_at(plan.data, path) is None:
+    while len(path) > len(subject) + 1 and value_at(plan.data, path) is None:
         path = path[:-1]
     return path
 
@@ -97,19 +97,10 @@ def _citation(rule: Rule) -> dict[str, str]:
 def _evidence(plan: Plan, path: tuple[Any, ...], subject: tuple[Any, ...]) -> str:
     """The offending value as written; for a missing value, what the subject is about."""
     for candidate in (path, subject + ("problem",), subject + ("text",), subject):
-        value = _value_at(plan.data, candidate)
+        value = value_at(plan.data, candidate)
         if value not in (None, "", [], {}):
             return _as_text(value)
     return ""
-
-
-def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _as_text(value: Any) -> str:

@@ -175,13 +175,22 @@ class Plan:
         return self.locate(parent) if parent else (1, 1)
 
 
-def _is_scalar(data: Any, path: PathKey) -> bool:
+_ABSENT = object()
+
+
+def value_at(data: Any, path: PathKey, default: Any = None) -> Any:
+    """The value at ``path`` in plan data, or ``default`` where there is none."""
     for part in path:
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
-            return False
-    return not isinstance(data, (list, dict))
+            return default
+    return data
+
+
+def _is_scalar(data: Any, path: PathKey) -> bool:
+    value = value_at(data, path, _ABSENT)
+    return value is not _ABSENT and not isinstance(value, (list, dict))
 
 
 def path_text(path: PathKey) -> str:
