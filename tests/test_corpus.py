@@ -28,13 +28,13 @@ def _plan(entry: dict[str, Any]) -> str:
     return plan_yaml(items=[{"measures": [entry["text"]]}])
 
 
-@pytest.mark.parametrize("entry", _entries("known_good.yaml") + _entries("review_good.yaml"), ids=lambda e: e["text"][:40])
+@pytest.mark.parametrize("entry", _entries("known_good.yaml") + _entries("review_good.yaml") + _entries("review2_good.yaml"), ids=lambda e: e["text"][:40])
 def test_known_good_is_clean(checker, entry):
     found = [f"{f.rule} {f.path}" for f in findings_of(checker, _plan(entry)) if f.requirement in NAMED]
     assert found == []
 
 
-@pytest.mark.parametrize("entry", _entries("known_bad.yaml") + _entries("review_bad.yaml"), ids=lambda e: e["text"][:40])
+@pytest.mark.parametrize("entry", _entries("known_bad.yaml") + _entries("review_bad.yaml") + _entries("review2_bad.yaml"), ids=lambda e: e["text"][:40])
 def test_known_bad_is_found(checker, entry):
     found = {f.requirement for f in findings_of(checker, _plan(entry))}
     assert entry["requirement"] in found

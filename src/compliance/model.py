@@ -80,12 +80,15 @@ ITEM_ORDER = ("id", "implements", "problem", "source", "category", "target", "me
 
 _ACCOUNTABILITY_CLAUSE = re.compile(
     r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"
-    r"(?:责令|责成).{0,10}检查|作出.{0,4}检查|组织处理|追究.{0,10}责任|调整.{0,6}岗位")
+    r"(?:责令|责成).{0,10}检查|作出.{0,4}检查|组织处理|追究.{0,10}责任|责任追究|调整.{0,6}岗位|"
+    r"纪委|监委|立案审查|审查调查|提醒谈话|停职|严肃处理")
 # Who is held accountable is often described by what they failed at
 # (整改不力的责任人); that description is not a remedy.
 _FAILURE_MODIFIER = re.compile(r"[^,;。]{0,8}(?:不力|不到位|不彻底|滞后|缓慢|不实|不严|失职|失责)的")
 # Slogans and closure claims count for neither side.
-_NEUTRAL_CLAUSE = re.compile(r"^(?:举一反三|引以为戒|以儆效尤|警示教育|形成震慑|以案促改|[、]|\s)+[。]?$")
+_NEUTRAL_CLAUSE = re.compile(r"^(?:举一反三|引以为戒|以儆效尤|警示教育|形成震慑|以案促改|以案促治|[、]|\s)+[。]?$"
+                             # purpose clauses: 确保问题整改到位, 压实整改责任, 以问责促整改
+                             r"|^(?:确保|压实|倒逼|以问责促|以案促|坚决防止|防止类似)")
 _CLOSURE_CLAUSE = re.compile(r"销号|视为.{0,6}完成|视同.{0,6}完成|办结|整改完成|已完成整改")
 _REMEDIATION_CLAUSE = re.compile(
     r"整改|治理|改造|修复|清理|整治|建设|完成|实施|关停|停产|搬迁|监测|建立|制定|排查|核查|拆除|复绿|提标|升级|"
@@ -335,7 +338,8 @@ def infer_kind(norm: str) -> str:
     (该问题予以销号) counts for neither.
     """
     clauses = [_FAILURE_MODIFIER.sub("", c) for c in re.split(r"[,;。\n]", norm) if c.strip()]
-    substantive = [c for c in clauses if c.strip("_ ") and not _NEUTRAL_CLAUSE.match(c)
+    # A clause masked as negated (坚决__________) holds only its adverb.
+    substantive = [c for c in clauses if len(c.replace(textmod.MASK, "").strip()) > 2 and not _NEUTRAL_CLAUSE.match(c)
                    and (not _CLOSURE_CLAUSE.search(c) or _ACCOUNTABILITY_CLAUSE.search(c))]
     if substantive and all(_ACCOUNTABILITY_CLAUSE.search(c) and not _REMEDIATION_CLAUSE.search(c)
                            for c in substantive):

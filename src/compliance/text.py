@@ -23,6 +23,7 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞〟＂「」『』�
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"\s+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_FORMAT_CHARS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def _join_cjk(match: re.Match[str]) -> str:
@@ -40,6 +41,9 @@ def _join_cjk(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """The matching form of ``text``; idempotent."""
     folded = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
+    # Zero-width and direction marks (Cf) hide nothing from a reader; they
+    # must hide nothing from a rule either: 一刀\u200b切.
+    folded = _FORMAT_CHARS.sub("", folded)
     folded = _T2S.convert(folded)
     folded = folded.translate(_QUOTES)
     return _SPACES.sub(_join_cjk, folded).strip()
@@ -65,13 +69,14 @@ _CLAUSE = re.compile(r"[^,;:!?。\n]+[,;:!?。\n]*")
 _NEGATOR = re.compile(
     r"(?<!不得)(?<!不能)(?:严禁|禁止|杜绝|防止|防范|严防|避免|不得|不准|不许|不要|不能|不应|不宜|不可|不会|不再|"
     r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|摒弃|力戒|戒除|勿|"
-    r"而非|而不是|并非|不是|"
+    r"而非|而不是|并非|不是|警惕|谨防|规避|破除|克服|取代|代替|替代|告别|不以|"
+    r"变(?=\")|从(?=\"[^\"]{1,20}\"转向)|不(?=一律|一刀切|一关了之|简单)|"
     r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|挂|张贴|"
     r"布置|铺设|铺|上|出面|邀请|请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴|住|发|做|"
     r"搞|走|打)|不(?=\")|无(?=警车|迎送|宴|陪同|横幅|鲜花|礼品|标语))(?!不)"
 )
 # A clause that continues the previous one's negation: 严禁…,以及"一律关停"等做法.
-_CONTINUES = re.compile(r'^"?(?:以及|及|和|或者|或|与|乃至|甚至|更不|也不|亦不|等|\([0-9一二三四五六七八九十]+\))')
+_CONTINUES = re.compile(r'^"?(?:以及|及(?!时)|和|或者|或|与|乃至|甚至|更不|也不|亦不|等)')
 # A clause that only sets time, place or pretext, so a negator's object is
 # still to come: 严禁在督察进驻期间,以环保为名,…一律关停.
 _ADVERBIAL = re.compile(
@@ -80,18 +85,22 @@ _ADVERBIAL = re.compile(
 # The thing named first, then rejected: "一刀切"的做法坚决杜绝 / 一律关停是错误的.
 _POST_NEGATION = re.compile(
     r"(?:坚决|严格|必须|要|应当|应)?(?:杜绝|禁止|避免|纠正|制止|反对|防止|防范|摒弃|力戒)[,;:!?。\n]*$"
-    r"|(?:不可取|要不得|是错误的|不被允许|不允许|行不通|走不通|说\"?不\"?)[,;:!?。\n]*$"
+    r"|(?:不可取|要不得|是错误的|不被允许|不允许|行不通|走不通|零容忍|说\"?不\"?)[,;:!?。\n]*$"
 )
 # Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
-_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}[^,;:!?。"]{0,24}?(?:问题|现象|行为|做法|倾向|方式|影响)')
+# The words between a quote and its noun may not order the practice: in
+# 对"小散养殖户"采取一律关停的方式 the quote names the target, not a problem.
+_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
+                      r'(?:问题|现象|行为|做法|倾向|方式|影响|情况|思维|式)'
+                      r'|(?:查处|严查|纠正|整治|排查|防范|督查|通报|曝光)[^,;:!?。"]{0,2}(?:"[^"]{1,20}"){1,6}')
 _CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|"
-                         r"核实|处理|问责|追责|举报|监督|受理|消除|调查|严处")
+                         r"核实|处理|问责|追责|举报|监督|受理|消除|调查|严处|回头看")
 # A clause naming wrongdoers, by a quoted practice, as the topic of a sanction in the next clause:
 # 对于采取"一刀切"方式消极应对督察的,督察组将严肃处理 / 对…关停养殖场的乡镇,责令纠正.
 _TOPIC = re.compile(r'^(?:对于|对)(?:[^,;:!?。]*"[^,;:!?。]*的[^,;:!?。]{0,8}'
                     r'|[^,;:!?。]*的(?:问题|行为|现象|做法|情况))[,;:]?$')
 # An investigation of the practice: 调查核实个别乡镇…集中停产的情况.
-_INQUIRY = re.compile(r'^(?:调查|核实|核查|排查|查处|严查|督查|摸排|清查)[^,;:!?。]*的(?:情况|问题|行为|现象|做法)')
+_INQUIRY = re.compile(r'^[^,;:!?。]{0,4}(?:调查|核实|核查|排查|查处|严查|督查|摸排|清查)[^,;:!?。]*(?:的|等)(?:情况|问题|行为|现象|做法)')
 
 
 def affirmed(norm: str) -> str:
@@ -117,8 +126,10 @@ def affirmed(norm: str) -> str:
 
 
 def _affirmed_clause(clause: str, negated_before: bool, following: str) -> str:
-    if negated_before or _POST_NEGATION.search(clause) or _INQUIRY.match(clause):
+    if negated_before or _INQUIRY.search(clause):
         return _mask(clause, 0, len(clause))
+    if _POST_NEGATION.search(clause):
+        return _mask(clause, _post_negation_start(clause), len(clause))
     if _TOPIC.match(clause) and _CORRECTIVE.search(following):
         return _mask(clause, 0, len(clause))
     # Whether the practice is named to be corrected is read before negators
@@ -126,11 +137,37 @@ def _affirmed_clause(clause: str, negated_before: bool, following: str) -> str:
     corrective = _CORRECTIVE.search(clause) or _CORRECTIVE.search(following)
     match = _NEGATOR.search(clause)
     if match:
-        clause = _mask(clause, match.start(), len(clause))
+        clause = _mask(clause, match.start(), _scope_end(clause, match))
     if corrective:
         for mention in _MENTION.finditer(clause):
             clause = _mask(clause, mention.start(), mention.end())
     return clause
+
+
+# 避免/防止 + 发生/出现 takes an event as its object; a whole-area subject
+# after it starts a new predicate even without a comma:
+# 为避免督察期间发生环境信访全市养殖场一律关停.
+_EVENT_NEGATOR = re.compile(r"(?:避免|防止|防范|严防)[^,;:!?。]{0,12}(?:发生|出现)")
+_NEW_SUBJECT = re.compile(r"全市|全县|全区|全省|全镇|全乡|所有|辖区内")
+
+
+def _scope_end(clause: str, negator: re.Match[str]) -> int:
+    event = _EVENT_NEGATOR.match(clause, negator.start())
+    if event:
+        subject = _NEW_SUBJECT.search(clause, event.end())
+        if subject:
+            return subject.start()
+    return len(clause)
+
+
+def _post_negation_start(clause: str) -> int:
+    """Where the object of a trailing 坚决杜绝 begins: the whole clause when
+    it lists quoted practices ("一刀切"、"一律关停"的做法坚决杜绝), else the
+    last 、-separated part (一律关停到位、死灰复燃坚决杜绝)."""
+    parts = clause.split("、")
+    if len(parts) == 1 or all(part.rstrip().endswith('"') for part in parts[:-1]):
+        return 0
+    return len(clause) - len(parts[-1])
 
 
 def _mask(text: str, start: int, end: int) -> str:
@@ -145,11 +182,18 @@ def _mask(text: str, start: int, end: int) -> str:
 # *untargeted* view also masks clauses that name a specific enterprise or
 # give a legal basis or a violation that the measure is limited to.
 
-_LAWFUL = re.compile(
+# A legal basis or a list alone (依法, 列入…计划) does not make an order over a
+# whole area targeted: 依法依规对全市所有砖瓦窑实施关停 is still blanket.
+_LEGAL_BASIS = re.compile(
     r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^》]+》|第.{1,6}条|"
+    r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)")
+_ALL_SCOPE = re.compile(r"所有|全部|一律|全县|全市|全区|全省|全镇|全乡|辖区内")
+# What limits a measure to violators, a list, a policy or a past state.
+_QUALIFIER = re.compile(
     r"违法|违规|超标|不达标|未达标|未批先建|无证|无照|手续不全|逾期未|拒不|偷排|漏排|屡查屡犯|涉事|"
-    r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)|淘汰类|落后产能|散乱污|"
-    r"应急减排|重污染天气|预警|错峰(?:生产|停产)|突发环境事件|应急预案|"
+    r"淘汰类|落后产能|散乱污|"
+    r"应急减排|重污染天气|预警|错峰|差异化|绩效分级|分级管控|突发环境事件|应急预案|检修|"
+    r"非法|擅自|未经.{0,6}(?:环评|审批|许可|批准)|手续齐全|达标排放|禁采期|禁渔期|"
     # Not a new shutdown at all: sites already closed, firms under lawful 停产整治.
     r"已(?:经|被|依法)?(?:关停|关闭|停产|停业|取缔|拆除)|停产整治(?:的)?企业"
 )
@@ -164,7 +208,13 @@ _COLLECTIVE = re.compile(r"各类|各个|各家|所有|全部|一律|全县|全�
 
 def lawful(norm: str) -> bool:
     """Whether the text gives a legal basis or limits itself to violators."""
-    return bool(_LAWFUL.search(norm))
+    return bool(_LEGAL_BASIS.search(norm) or _QUALIFIER.search(norm))
+
+
+def _targeted(clause: str) -> bool:
+    if _QUALIFIER.search(clause) or names_enterprise(clause):
+        return True
+    return bool(_LEGAL_BASIS.search(clause)) and not _ALL_SCOPE.search(clause)
 
 
 def names_enterprise(clause: str) -> bool:
@@ -178,7 +228,7 @@ def untargeted(affirmed_text: str) -> str:
     """``affirmed_text`` with clauses of targeted or lawful enforcement masked."""
     out: list[str] = []
     for clause in _CLAUSE.findall(affirmed_text):
-        if _LAWFUL.search(clause) or names_enterprise(clause):
+        if _targeted(clause):
             clause = _mask(clause, 0, len(clause))
         out.append(clause)
     return "".join(out)
