@@ -273,3 +273,19 @@ def test_expand_inputs(tmp_path: Path) -> None:
     assert expand_inputs(["x.yaml", "-", str(tmp_path / "sub")]) == [
         "x.yaml", "-", str(tmp_path / "sub" / "c.yml"), str(tmp_path / "sub" / "e.YAML")]
     assert expand_inputs([str(tmp_path / ".hidden")]) == [str(tmp_path / ".hidden" / "f.yaml")]
+
+
+def test_block_scalar_is_located_at_its_first_line():
+    document = parse("items:\n  - |\n    第一行\n    第二行\n", "p.yaml")
+    assert document.values[("items", 0)] == (3, 5)
+
+
+def test_tab_inside_a_value_is_read_as_a_space():
+    document = parse("a: 县局,\t某部门\nb: x\n", "p.yaml")
+    assert document.value == {"a": "县局, 某部门", "b": "x"}
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_separators_editors_do_not_break_on_keep_line_numbers(separator):
+    document = parse(f"a: 一{separator}二\nb: x\n", "p.yaml")
+    assert document.values[("b",)] == (2, 4)

@@ -26,7 +26,7 @@ ORDER = ("measure", "item", "link", "accountability", "hosting", "plan")
 # Field name -> type, per fact type; "text" fields are strings rules match.
 FIELDS: dict[str, dict[str, str]] = {
     "measure": {"item": "key", "item_id": "string", "kind": "string", "declared_kind": "string",
-                "scope": "string", "has_legal_basis": "boolean", "lawful": "boolean", "text": "text", "affirmed": "text",
+                "scope": "string", "has_legal_basis": "boolean", "lawful": "boolean", "placeholder": "boolean", "text": "text", "affirmed": "text",
                 "untargeted": "text"},
     "item": {"item_id": "string", "status": "string", "source": "string", "deadline_kind": "string",
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
@@ -50,8 +50,9 @@ class Subject:
 
 # What clerks write where they have nothing to write: an owner of 有关部门
 # or a basis of 无 answers for nothing.
-_PLACEHOLDER = re.compile(r"^(?:[-—–/\\_.。、 ]*|无|暂无|待定|不详|略|有关部门|相关部门|有关单位|相关单位|各有关单位|各相关单位|"
-                          r"有关方面|相关责任单位|责任单位|牵头单位|n/?a|none|null|tbd)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^(?:[-—–/\\_.。、 ]*|无|暂无|待定|待制定|待明确|不详|略|见上|同上|"
+                          r"各?(?:有关|相关)[^,;。]{0,4}(?:部门|单位|乡镇|方面|人员)|责任单位|牵头单位|n/?a|none|null|tbd)$",
+                          re.IGNORECASE)
 # A basis must say what was found; a bare decision (经研究决定) says nothing.
 _FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|审计|发现|存在|未|不力|违反|导致|造成")
 
@@ -104,6 +105,7 @@ def _measure(item: Item, measure: Measure) -> dict[str, Any]:
     return {"t": "measure", "item": path_text(item.path), "item_id": item.id, "kind": measure.kind,
             "declared_kind": measure.declared_kind, "scope": measure.scope,
             "has_legal_basis": bool(str(measure.legal_basis or "").strip()), "lawful": lawful(measure.text.norm),
+            "placeholder": not present(measure.text.original),
             "text": measure.text.norm, "affirmed": measure.text.affirmed, "untargeted": measure.text.untargeted}
 
 

@@ -30,10 +30,13 @@ PLAN_ALIASES = {"编号": "id", "方案编号": "id", "标题": "title", "名称
 ITEM_ALIASES = {"序号": "id", "编号": "id", "问题": "problem", "问题描述": "problem", "存在问题": "problem",
                 "问题来源": "source", "类别": "category", "问题类别": "category", "整改目标": "target", "目标": "target",
                 "整改措施": "measures", "措施": "measures", "整改时限": "deadline", "完成时限": "deadline",
-                "整改期限": "deadline", "时限": "deadline", "牵头单位": "lead_unit", "责任单位": "responsible_units",
+                "整改期限": "deadline", "时限": "deadline", "完成期限": "deadline", "时间节点": "deadline",
+                "整改完成时限": "deadline", "整改时间": "deadline", "计划完成时间": "deadline",
+                "牵头单位": "lead_unit", "牵头部门": "lead_unit", "责任单位": "responsible_units",
+                "责任部门": "responsible_units", "责任主体": "responsible_units", "整改责任单位": "responsible_units",
                 "配合单位": "cooperating_units", "责任领导": "responsible_leader", "责任领导同志": "responsible_leader",
                 "责任人": "responsible_person", "整改状态": "status", "进展情况": "status", "完成情况": "status",
-                "整改进展": "status", "完成日期": "completed", "完成时间": "completed", "核查": "verification",
+                "整改进展": "status", "完成日期": "completed", "实际完成时间": "completed", "完成时间": "deadline", "核查": "verification",
                 "验收": "verification", "上级任务": "implements", "对应上级任务": "implements", "里程碑": "milestones",
                 "阶段目标": "milestones", "延期": "extensions", "进展": "progress", "豁免": "waivers",
                 "民生领域": "livelihood", "保障措施": "safeguard", "信息公开": "disclosure"}
@@ -56,7 +59,8 @@ _STATUS = {word: status for status, words in STATUS_WORDS.items() for word in wo
 _STATUS_CLUES = (
     ("closed", re.compile(r"销号")),
     ("not-started", re.compile(r"未启动|未开始|尚未启动|尚未开始")),
-    ("in-progress", re.compile(r"正在|推进中|进行中|整改中|序时|部分完成|未完成|尚未完成|基本完成|未整改|持续推进")),
+    ("in-progress", re.compile(r"正在|推进中|进行中|整改中|序时|部分完成|未完成|尚未完成|基本完成|未整改|持续推进|"
+                               r"尚在|招标|施工中|[0-9]%|占[^,;。]{0,6}任务")),
     ("completed", re.compile(r"已完成|已整改|整改完成|完成整改|已办结|办结|已落实")),
 )
 
@@ -289,6 +293,12 @@ def _validate(data: Any, name: str, canonical: _Canonical) -> None:
         return
     path = tuple(error.absolute_path)
     line, column = _nearest(canonical.values, path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # Point at the unexpected key itself, not at the mapping holding it.
+        allowed = error.schema.get("properties", {})
+        extra = [key for key in error.instance if key not in allowed]
+        if extra and path + (extra[0],) in canonical.keys:
+            line, column = canonical.keys[path + (extra[0],)]
     where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
     raise UserError(f"schema: {where}: {_short(error.message)}", name, line, column)
 

@@ -114,14 +114,20 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
     # Characters YAML refuses (Word's manual line break \x0b, other controls)
     # become spaces, one for one, so positions stay as written.
-    text = _NON_PRINTABLE.sub(" ", text)
+    # Separators YAML counts as line breaks but editors do not (U+2028, NEL)
+    # become spaces too, so lines are numbered as the clerk sees them.
+    text = _NON_PRINTABLE.sub(" ", text).translate(_EDITOR_INVISIBLE_BREAKS)
     if name.lower().endswith(".json"):
         _check_json_syntax(text, name)
         # Outside strings JSON allows tabs as spacing, YAML does not; inside
         # strings JSON forbids raw tabs. One for one, positions stay.
         text = text.replace("\t", " ")
+    else:
+        # A tab pasted from Excel inside a value stops PyYAML's scanner;
+        # indentation tabs stay, and are reported as YAML reports them.
+        text = _tabs_inside_values(text)
     root = _compose(text, name)
-    return _Converter(name, limits).document(root)
+    return _Converter(name, limits, text).document(root)
 
 
 def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -132,6 +138,20 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+_EDITOR_INVISIBLE_BREAKS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
+
+
+def _tabs_inside_values(text: str) -> str:
+    if "\t" not in text:
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        body = line.lstrip(" \t")
+        if "\t" in body:
+            lines[number] = line[:len(line) - len(body)] + body.replace("\t", " ")
+    return "\n".join(lines)
 
 
 def _check_json_syntax(text: str, name: str) -> None:
@@ -180,8 +200,9 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 class _Converter:
     """Turns composed nodes into plain values, bounded and with positions."""
 
-    def __init__(self, name: str, limits: Limits) -> None:
+    def __init__(self, name: str, limits: Limits, text: str = "") -> None:
         self.name = name
+        self.text = text
         self.limits = limits
         self.nodes = 0
         self.aliases = 0
@@ -201,7 +222,7 @@ class _Converter:
 
     def convert(self, node: Node, path: PathKey, depth: int) -> Any:
         self.count(node, depth)
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.values[path] = self.position(node)
         if isinstance(node, ScalarNode):
             value = self.scalar(node)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -214,6 +235,17 @@ class _Converter:
             self.check_tag(node, f"{_CORE}map")
             return self.mapping(node, path, depth)
         raise self.fail(node, "unsupported YAML node")
+
+    def position(self, node: Node) -> Pos:
+        """Where a value starts; a block scalar (| or >) starts on the line
+        after its indicator, and that is the line a clerk reads."""
+        mark = node.start_mark
+        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            line_start = self.text.find("\n", mark.index)
+            if line_start != -1:
+                following = self.text[line_start + 1:self.text.find("\n", line_start + 1) % (len(self.text) + 1)]
+                return mark.line + 2, len(following) - len(following.lstrip(" ")) + 1
+        return mark.line + 1, mark.column + 1
 
     def count(self, node: Node, depth: int) -> None:
         self.nodes += 1
