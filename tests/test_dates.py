@@ -176,12 +176,10 @@ IMMEDIATE = [
     "Immediately",
     "IMMEDIATE",
     "已立行立改",
-    "立行立改,2024年6月底前完成",  # immediate already says all; no date kept
     "立行立改、长期坚持",  # starting now is the stricter promise
     # traditional
     "馬上整改",
     "立即整改到位並長期堅持",
-    "即查即改，2024年底前銷號",
     # full width
     "ｉｍｍｅｄｉａｔｅ",
 ]
@@ -190,6 +188,15 @@ IMMEDIATE = [
 @pytest.mark.parametrize("text", IMMEDIATE)
 def test_immediate(text: str) -> None:
     assert kind_and_date(text) == ("immediate", None)
+
+
+@pytest.mark.parametrize(("text", "end"), [("立行立改,2024年6月底前完成", D(2024, 6, 30)),
+                                           ("即查即改，2024年底前銷號", D(2024, 12, 31)),
+                                           ("立行立改，2025年底前完成岸线修复复绿", D(2025, 12, 31))])
+def test_immediate_start_with_a_later_deadline_is_dated(text: str, end: datetime.date) -> None:
+    """Started at once but finished later: the item has a deadline, and an
+    owner is needed like any dated item."""
+    assert kind_and_date(text) == ("date", end)
 
 
 # --- kind "ongoing" ---------------------------------------------------------

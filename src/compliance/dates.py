@@ -321,13 +321,14 @@ def _parse_deadline_text(value: str) -> Deadline:
         return Deadline(VAGUE, None, value)
     if not text:
         return Deadline(MISSING, None, "")
-    # Immediate wins over ongoing: "立行立改、长期坚持" means start now.
-    if _IMMEDIATE.search(text):
-        return Deadline(IMMEDIATE, None, value)
     try:
         latest = _latest_date(text)
     except _Invalid:  # an impossible date leaves the real deadline unknown
         latest = None
+    # Immediate wins over ongoing ("立行立改、长期坚持" means start now); with
+    # a later date ("立行立改,2025年底前完成") the item is dated.
+    if _IMMEDIATE.search(text):
+        return Deadline(DATE, latest, value) if latest else Deadline(IMMEDIATE, None, value)
     if _ONGOING.search(text):
         return Deadline(ONGOING, latest, value)
     if latest is None:

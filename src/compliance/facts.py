@@ -34,7 +34,7 @@ FIELDS: dict[str, dict[str, str]] = {
              "verification_kind": "string",
              "completed": "number"},
     "link": {"accountability": "key", "item_id": "string"},
-    "accountability": {"has_basis": "boolean", "action": "text"},
+    "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text"},
     "plan": {"plan_id": "string", "issued": "number"},
 }
@@ -54,7 +54,8 @@ _PLACEHOLDER = re.compile(r"^(?:[-—–/\\_.。、 ]*|无|暂无|待定|待制�
                           r"各?(?:有关|相关)[^,;。]{0,4}(?:部门|单位|乡镇|方面|人员)|责任单位|牵头单位|n/?a|none|null|tbd)$",
                           re.IGNORECASE)
 # A basis must say what was found; a bare decision (经研究决定) says nothing.
-_FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|审计|发现|存在|未|不力|违反|导致|造成")
+_FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|审计|发现|存在|未|不力|违反|导致|造成|不到位|失察|失责|"
+                           r"负有|履职|监管|滞后|失职|渎职")
 
 
 def present(value: Any) -> bool:
@@ -94,7 +95,8 @@ def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
                 record.path + ("items", index), None)
     for record in plan.accountability:
         add({"t": "accountability", "has_basis": states_facts(record.data.get("basis")),
-             "action": str(record.data.get("action") or "")}, record.path, _single_item(record.data))
+             "action": affirmed(normalize(str(record.data.get("action") or ""))),
+             "basis": affirmed(normalize(str(record.data.get("basis") or "")))}, record.path, _single_item(record.data))
     for hosting in plan.hosting:
         add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}, hosting.path, None)
     add({"t": "plan", "plan_id": plan.id}, (), None)

@@ -6,12 +6,13 @@ format starts from that dictionary.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Match
 from .facts import Subject
-from .model import Plan, path_text, value_at
+from .model import Plan, Text, path_text, value_at
 from .rules import Rule
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -70,6 +71,7 @@ def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules
         subject = subjects[match.key]
         path = _field_path(plan, subject.path, rule.locate)
         line, column = plan.locate(path)
+        line, column = _line_within(plan, path, rule, (line, column))
         finding = Finding(rule=rule.id, requirement=rule.requirement, severity=rule.severity, file=plan.file,
                           line=line, column=column, plan=plan.id, item=subject.item, path=path_text(path),
                           message=rule.message.get(lang) or rule.message["zh"],
@@ -88,6 +90,29 @@ def _field_path(plan: Plan, subject: tuple[Any, ...], name: str | None) -> tuple
     while len(path) > len(subject) + 1 and value_at(plan.data, path) is None:
         path = path[:-1]
     return path
+
+
+def _line_within(plan: Plan, path: tuple[Any, ...], rule: Rule, start: tuple[int, int]) -> tuple[int, int]:
+    """In a text written over several lines (a YAML block), the line that
+    holds what the rule's pattern found, when one line alone holds it."""
+    value = value_at(plan.data, path)
+    if not isinstance(value, str) or "\n" not in value.strip():
+        return start
+    searches = [(c["field"], re.compile(c["matches"])) for c in rule.when if "matches" in c]
+    if not searches:
+        return start
+    for offset, line in enumerate(value.split("\n")):
+        text = Text.of(line)
+        if all(pattern.search(_view(text, name)) for name, pattern in searches):
+            # A literal block's lines share the block's indentation.
+            return start[0] + offset, start[1]
+    return start
+
+
+def _view(text: Text, field_name: str) -> str:
+    """The view of a text a rule's field names: target_affirmed -> affirmed."""
+    name = field_name.removeprefix("target_")
+    return {"affirmed": text.affirmed, "untargeted": text.untargeted}.get(name, text.norm)
 
 
 def _citation(rule: Rule) -> dict[str, str]:

@@ -85,10 +85,11 @@ ITEM_ORDER = ("id", "implements", "problem", "source", "category", "target", "me
 _ACCOUNTABILITY_CLAUSE = re.compile(
     r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"
     r"(?:责令|责成).{0,10}检查|作出.{0,4}检查|组织处理|追究.{0,10}责任|责任追究|调整.{0,6}岗位|"
-    r"纪委|监委|立案审查|审查调查|提醒谈话|停职|严肃处理")
+    r"纪委|监委|立案审查|审查调查|提醒谈话|停职|严肃处理|通报(?![^,;。]{0,6}(?:进展|情况|整改|表扬|成效|进度))")
 # Who is held accountable is often described by what they failed at
 # (整改不力的责任人); that description is not a remedy.
-_FAILURE_MODIFIER = re.compile(r"[^,;。]{0,8}(?:不力|不到位|不彻底|滞后|缓慢|不实|不严|失职|失责)的")
+_FAILURE_MODIFIER = re.compile(r"[^,;。]{0,8}(?:不力|不到位|不彻底|滞后|缓慢|不实|不严|失职|失责)的"
+                               r"|(?:作出)?整改承诺")     # a promise to fix is no fix
 # Slogans and closure claims count for neither side.
 _NEUTRAL_CLAUSE = re.compile(r"^(?:举一反三|引以为戒|以儆效尤|警示教育|形成震慑|以案促改|以案促治|[、]|\s)+[。]?$"
                              # purpose clauses: 确保问题整改到位, 压实整改责任, 以问责促整改

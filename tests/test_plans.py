@@ -1,0 +1,33 @@
+"""Whole plans written the way real ones are, marked like the shared example:
+a trailing ``# expect: <requirement>`` names what a correct checker reports
+on that line. For the four requirements users named first, the findings
+must be exactly the marked lines: no miss, no false alarm."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, findings_of
+
+NAMED = {"no-blanket-shutdown", "deadline-and-owner", "no-accountability-substitution", "simplified-hosting"}
+PLANS = sorted((Path(__file__).parent / "plans").glob("*.yaml")) + [EXAMPLE]
+_EXPECT = re.compile(r"#\s*expect:\s*([\w\-, ]+)")
+
+
+def _expected(text: str) -> set[tuple[int, str]]:
+    marked = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _EXPECT.search(line)
+        if match:
+            marked |= {(number, key) for key in re.split(r"[,\s]+", match.group(1)) if key in NAMED}
+    return marked
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name)
+def test_marked_lines_are_exactly_the_findings(checker, path):
+    text = path.read_text(encoding="utf-8-sig")
+    found = {(f.line, f.requirement) for f in findings_of(checker, text, path.name) if f.requirement in NAMED}
+    assert sorted(found) == sorted(_expected(text))
