@@ -26,19 +26,18 @@ ORDER = ("measure", "item", "link", "accountability", "hosting", "plan")
 # Field name -> type, per fact type; "text" fields are strings rules match.
 FIELDS: dict[str, dict[str, str]] = {
     "measure": {"item": "key", "item_id": "string", "kind": "string", "declared_kind": "string",
-                "scope": "string", "has_legal_basis": "boolean", "lawful": "boolean", "placeholder": "boolean", "text": "text", "affirmed": "text",
-                "untargeted": "text"},
+                "scope": "string", "has_legal_basis": "boolean", "lawful": "boolean", "placeholder": "boolean",
+                "text": "text", "affirmed": "text", "untargeted": "text"},
     "item": {"item_id": "string", "status": "string", "source": "string", "deadline_kind": "string",
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
              "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
-             "verification_kind": "string",
-             "completed": "number"},
+             "verification_kind": "string"},
     "link": {"accountability": "key", "item_id": "string"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text"},
-    "plan": {"plan_id": "string", "issued": "number"},
+    "plan": {"plan_id": "string"},
 }
-COMMON = {"t", "key", "sid", "hits"}
+
 
 @dataclass(frozen=True)
 class Subject:
