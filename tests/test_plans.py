@@ -31,3 +31,12 @@ def test_marked_lines_are_exactly_the_findings(checker, path):
     text = path.read_text(encoding="utf-8-sig")
     found = {(f.line, f.requirement) for f in findings_of(checker, text, path.name) if f.requirement in NAMED}
     assert sorted(found) == sorted(_expected(text))
+
+
+def test_example_findings_are_exactly_its_marked_lines(checker):
+    """The shared example marks every finding a correct checker reports, of
+    any requirement; unmarked items are compliant."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    marked = {(number, match.group(1).split()[0]) for number, line in enumerate(text.splitlines(), start=1)
+              if (match := _EXPECT.search(line))}
+    assert sorted((f.line, f.requirement) for f in findings_of(checker, text)) == sorted(marked)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import parse_date
 from .model import Item, Measure, Plan, infer_kind, path_text
 from .read import PathKey
 from .text import affirmed, lawful, normalize
@@ -31,7 +32,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "item": {"item_id": "string", "status": "string", "source": "string", "deadline_kind": "string",
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
              "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
-             "verification_kind": "string"},
+             "verification_kind": "string", "has_completed": "boolean", "has_milestones": "boolean",
+             "span_days": "number"},
     "link": {"accountability": "key", "item_id": "string"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text"},
@@ -86,8 +88,9 @@ def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
     for item in plan.items:
         for measure in item.measures:
             add(_measure(item, measure), measure.path, item.id)
+    issued = parse_date(plan.data["plan"].get("issued"))
     for item in plan.items:
-        add(_item(item), item.path, item.id)
+        add(_item(item, issued), item.path, item.id)
     for record in plan.accountability:
         for index, item_id in enumerate(record.data.get("items") or []):
             add({"t": "link", "accountability": path_text(record.path), "item_id": str(item_id)},
@@ -110,7 +113,7 @@ def _measure(item: Item, measure: Measure) -> dict[str, Any]:
             "text": measure.text.norm, "affirmed": measure.text.affirmed, "untargeted": measure.text.untargeted}
 
 
-def _item(item: Item) -> dict[str, Any]:
+def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
     data = item.data
     return {"t": "item", "item_id": item.id, "status": data.get("status") or "unknown",
             "source": data.get("source"), "deadline_kind": item.deadline.kind,
@@ -118,8 +121,22 @@ def _item(item: Item) -> dict[str, Any]:
             "has_owner": present(data.get("lead_unit")) or present(data.get("responsible_units")),
             "target": item.target.norm, "target_affirmed": item.target.affirmed,
             "target_untargeted": item.target.untargeted,
-            "verified": bool(data.get("verification")),
+            "verified": _verified(data.get("verification")),
+            "has_completed": present(data.get("completed")),
+            "has_milestones": present(data.get("milestones")),
+            "span_days": _span(issued, item.deadline.date),
             "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
+
+
+def _verified(verification: Any) -> bool:
+    """A verification says who checked or what they saw, not just a date."""
+    if isinstance(verification, dict):
+        return present(verification.get("evidence")) or present(verification.get("by"))
+    return present(verification)
+
+
+def _span(issued: datetime.date | None, deadline: datetime.date | None) -> int | None:
+    return (deadline - issued).days if issued and deadline else None
 
 
 def _evidence_text(verification: Any) -> str:
