@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from compliance.findings import Finding
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 EXAMPLE = ROOT / "examples" / "county-plan.yaml"
+# The date the shared example is checked as of; fixtures are dated around it.
+AS_OF = datetime.date(2024, 3, 10)
 
 # A complete, compliant item: a fragment is merged over it, so a test sees
 # only the findings its fragment causes.
@@ -49,7 +52,7 @@ def fragment_plan(subject: str, example: Any) -> str:
         return plan_yaml(items=[{"measures": [example]}])
     if subject == "hosting":
         return plan_yaml(hosting=[example])
-    if subject == "item":
+    if subject in ("item", "extension"):
         return plan_yaml(items=[example])
     if subject in ("accountability", "link"):
         return plan_yaml(accountability=[example])
@@ -59,7 +62,7 @@ def fragment_plan(subject: str, example: Any) -> str:
 @pytest.fixture(scope="session")
 def checker() -> Checker:
     rules, _ = active_rules("national")
-    return Checker(rules)
+    return Checker(rules, as_of=AS_OF)
 
 
 def findings_of(checker: Checker, text: str, name: str = "plan.yaml") -> list[Finding]:

@@ -59,13 +59,14 @@ def active_rules(profile: str, rule_dirs: list[Path] | None = None) -> tuple[lis
 class Checker:
     """Rules compiled once; plans checked one at a time, each in its own engine state."""
 
-    def __init__(self, rules: list[Rule], lang: str = "zh") -> None:
+    def __init__(self, rules: list[Rule], lang: str = "zh", as_of: datetime.date | None = None) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.engine = Engine(rules)
         self.lang = lang
+        self.as_of = as_of or datetime.date.today()
 
     def check_plan(self, plan: Plan) -> list[Finding]:
-        facts, subjects = plan_facts(plan)
+        facts, subjects = plan_facts(plan, self.as_of)
         matches = self.engine.run(facts)
         return locate(plan, matches, subjects, self.rules, self.lang)
 

@@ -76,7 +76,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, ru
     from .formats import FORMATS
 
     rules, _ = active_rules(profile, [Path(d) for d in rule_dirs])
-    checker = Checker(rules, lang)
+    checker = Checker(rules, lang, as_of)
     report = Report(profile=profile, as_of=as_of)
     for name in dict.fromkeys(inputs(list(paths))):
         result = checker.check_file(name)

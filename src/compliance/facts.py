@@ -22,7 +22,7 @@ from .text import affirmed, lawful, normalize
 # some type exists ("unless") must name a type asserted before its subject:
 # durable_rules loses queued actions when a later fact retracts a negation
 # frame inside one batch, and accounting would then fail the run.
-ORDER = ("measure", "item", "link", "accountability", "hosting", "plan")
+ORDER = ("run", "measure", "extension", "item", "link", "accountability", "hosting", "plan")
 
 # Field name -> type, per fact type; "text" fields are strings rules match.
 FIELDS: dict[str, dict[str, str]] = {
@@ -33,8 +33,11 @@ FIELDS: dict[str, dict[str, str]] = {
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
              "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
              "verification_kind": "string", "has_completed": "boolean", "has_milestones": "boolean",
-             "span_days": "number"},
+             "span_days": "number", "due": "number"},
     "link": {"accountability": "key", "item_id": "string"},
+    # The run itself: the date checks are made as of (--as-of), as a day number.
+    "run": {"as_of": "number"},
+    "extension": {"item": "key", "has_reason": "boolean", "has_approval": "boolean", "to": "number"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text"},
     "plan": {"plan_id": "string"},
@@ -74,7 +77,7 @@ def day_number(date: datetime.date | None) -> int | None:
     return date.toordinal() if date else None
 
 
-def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
+def plan_facts(plan: Plan, as_of: datetime.date | None = None) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
     """The facts of a plan in assertion ORDER, and what each key stands for."""
     facts: list[dict[str, Any]] = []
     subjects: dict[str, Subject] = {}
@@ -85,9 +88,13 @@ def plan_facts(plan: Plan) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
         subjects[key] = Subject(path, item)
         facts.append({k: v for k, v in fact.items() if v is not None})
 
+    add({"t": "run", "as_of": day_number(as_of or datetime.date.today())}, ("run",), None)
     for item in plan.items:
         for measure in item.measures:
             add(_measure(item, measure), measure.path, item.id)
+    for item in plan.items:
+        for index, extension in enumerate(item.data.get("extensions") or []):
+            add(_extension(item, extension), item.path + ("extensions", index), item.id)
     issued = parse_date(plan.data["plan"].get("issued"))
     for item in plan.items:
         add(_item(item, issued), item.path, item.id)
@@ -125,7 +132,26 @@ def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
             "has_completed": present(data.get("completed")),
             "has_milestones": present(data.get("milestones")),
             "span_days": _span(issued, item.deadline.date),
+            "due": day_number(_due(item)) if item.deadline.kind == "date" else None,
             "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
+
+
+def _extension(item: Item, extension: Any) -> dict[str, Any]:
+    extension = extension if isinstance(extension, dict) else {}
+    return {"t": "extension", "item": path_text(item.path), "has_reason": present(extension.get("reason")),
+            "has_approval": present(extension.get("approved_by")), "to": day_number(parse_date(extension.get("to")))}
+
+
+def _due(item: Item) -> datetime.date | None:
+    """The deadline in force: the latest extension that gives a reason and
+    an approval moves it; any other extension does not."""
+    due = item.deadline.date
+    for extension in item.data.get("extensions") or []:
+        if isinstance(extension, dict) and present(extension.get("reason")) and present(extension.get("approved_by")):
+            moved = parse_date(extension.get("to"))
+            if moved and (due is None or moved > due):
+                due = moved
+    return due
 
 
 def _verified(verification: Any) -> bool:

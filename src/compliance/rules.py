@@ -81,7 +81,11 @@ def patterns(rules: list["Rule"]) -> dict[str, dict[str, set[str]]]:
 def _fact(kind: str, when: Any, on: dict[str, str] | None = None) -> dict[str, Any]:
     terms: list[dict[str, Any]] = [{"t": kind}]
     for own, subject_field in (on or {}).items():
-        terms.append({own: {"s": subject_field}})
+        if isinstance(subject_field, dict):      # {as_of: {gt: due}}: a comparison
+            (op, name), = subject_field.items()
+            terms.append({f"${op}": {own: {"s": name}}})
+        else:
+            terms.append({own: {"s": subject_field}})
     terms.extend(_condition(c) for c in when)
     return {"$and": terms}
 
@@ -181,6 +185,8 @@ def _check_fields(rule: Rule, path: Path) -> None:
         for joined in joins:
             _check_conditions(joined["fact"], joined.get("when") or (), path)
             for own, subject_field in (joined.get("join") or {}).items():
+                if isinstance(subject_field, dict):
+                    subject_field = next(iter(subject_field.values()))
                 for kind, name in ((joined["fact"], own), (rule.subject, subject_field)):
                     if name != "key" and name not in FIELDS[kind]:
                         raise UserError(f"{section}: {kind} facts have no field {name!r}", str(path))
