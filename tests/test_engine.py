@@ -83,3 +83,31 @@ def test_an_engine_failure_is_reported_as_the_plan_error(monkeypatch):
     result = checker.check_text(plan_yaml(), "plan.yaml")
     assert result.error == "plan.yaml: 2 of 9 facts were not accounted for"
     assert result.findings == []
+
+
+def test_a_comparison_join_without_subject_conditions_does_not_crash(tmp_path):
+    """durable_rules segfaults when a join compares against a field the
+    subject may lack; the compiler requires the field on the subject. Run in
+    a child process so a crash fails this test rather than the suite."""
+    import subprocess
+    import sys
+    import textwrap
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "X1.yaml").write_text(textwrap.dedent("""\
+        id: X1
+        requirement: overdue
+        subject: item
+        require: [{fact: run, join: {as_of: {gt: due}}}]
+        message: {zh: 逾期, en: overdue}
+        citation: {document: seeds/x.txt, quote: q}
+        rationale: r
+        examples: {pass: [{deadline: 2099-12-31}], fail: [{deadline: 2020-12-31}]}
+        """), encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(plan_yaml(items=[{"deadline": "2020-12-31"}, {"id": "2", "deadline": None}]), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "compliance.cli", "check", str(plan), "--rules", str(pack),
+                             "--as-of", "2024-03-10", "--format", "json"], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert '"rule": "X1"' in result.stdout

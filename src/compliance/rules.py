@@ -53,12 +53,23 @@ class Rule:
 
     def durable(self) -> dict[str, Any]:
         """The rule's condition in durable_rules' JSON ruleset form."""
-        conditions: list[dict[str, Any]] = [{"s": _fact(self.subject, self.when)}]
+        subject = _fact(self.subject, self.when)
+        # durable_rules crashes (SIGSEGV) when a join compares against a
+        # subject field the subject fact may lack; only subjects holding it
+        # can be compared, so require it on the subject.
+        subject["$and"].extend({"$ex": {name: 1}} for name in self.compared_fields())
+        conditions: list[dict[str, Any]] = [{"s": subject}]
         for index, joined in enumerate(self.require):
             conditions.append({f"r{index}": _fact(joined["fact"], joined.get("when", ()), joined.get("join"))})
         for index, joined in enumerate(self.unless):
             conditions.append({f"u{index}$not": _fact(joined["fact"], joined.get("when", ()), joined.get("join"))})
         return {"all": conditions}
+
+
+    def compared_fields(self) -> list[str]:
+        """Subject fields that a join compares with lt/lte/gt/gte."""
+        return sorted({next(iter(target.values())) for joined in self.require + self.unless
+                       for target in (joined.get("join") or {}).values() if isinstance(target, dict)})
 
 
 def hit_id(field_name: str, pattern: str) -> str:
