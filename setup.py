@@ -11,7 +11,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).parent
-SHIPPED = {"rules": "*.yaml", "schemas": "*.json", "examples": "*.yaml"}
+SHIPPED = {"rules": "**/*.yaml", "schemas": "*.json", "examples": "*.yaml"}
 
 
 class BuildWithData(build_py):
@@ -21,7 +21,9 @@ class BuildWithData(build_py):
             target = Path(self.build_lib) / "compliance" / "data" / folder
             target.mkdir(parents=True, exist_ok=True)
             for source in sorted((ROOT / folder).glob(pattern)):
-                shutil.copy2(source, target / source.name)
+                copy = target / source.relative_to(ROOT / folder)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy)
 
 
 setup(cmdclass={"build_py": BuildWithData})

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from compliance.check import Checker, active_rules
+from compliance.check import Checker
+from compliance.profiles import active_rules, load_profile
 from compliance.findings import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +62,12 @@ def fragment_plan(subject: str, example: Any) -> str:
 
 @pytest.fixture(scope="session")
 def checker() -> Checker:
-    rules, _ = active_rules("national")
-    return Checker(rules, as_of=AS_OF)
+    return checker_for("national")
+
+
+def checker_for(profile: str) -> Checker:
+    rules, _, options = active_rules(load_profile(profile))
+    return Checker(rules, as_of=AS_OF, options=options)
 
 
 def findings_of(checker: Checker, text: str, name: str = "plan.yaml") -> list[Finding]:

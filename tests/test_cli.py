@@ -274,7 +274,7 @@ def test_validate_bad(tmp_path: Path) -> None:
 def test_rules_list() -> None:
     result = run("rules", "list")
     assert result.exit_code == 0
-    ids = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    ids = [line.split()[0] for line in result.stdout.splitlines() if line.strip() and not line.startswith("#")]
     for rule in ("NBS001", "DAO001", "NAS001", "SH001"):
         assert rule in ids
     assert ids == sorted(ids)

@@ -7,7 +7,8 @@ import json
 import durable_rules_engine as durable
 import pytest
 
-from compliance.check import Checker, active_rules
+from compliance.check import Checker
+from compliance.profiles import active_rules, load_profile
 from compliance.engine import Engine, EngineError
 from conftest import findings_of, plan_yaml
 
@@ -57,7 +58,7 @@ def test_identical_items_are_each_checked(checker):
 
 
 def test_a_lost_fact_fails_the_run_loudly(monkeypatch):
-    rules, _ = active_rules("national")
+    rules, _, _ = active_rules(load_profile("national"))
     engine = Engine(rules)
     original = engine._drain
 
@@ -73,7 +74,7 @@ def test_a_lost_fact_fails_the_run_loudly(monkeypatch):
 
 
 def test_an_engine_failure_is_reported_as_the_plan_error(monkeypatch):
-    rules, _ = active_rules("national")
+    rules, _, _ = active_rules(load_profile("national"))
     checker = Checker(rules)
 
     def fail(_facts):

@@ -10,7 +10,7 @@ import yaml
 
 from compliance.errors import UserError
 from compliance.resources import data_dir
-from compliance.rules import load_rules
+from compliance.rules import bundled_packs, load_rules
 from compliance.text import normalize
 from conftest import SHARED, findings_of, fragment_plan
 
@@ -58,7 +58,7 @@ def _pack(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-GOOD_RULE = (data_dir("rules") / "SH003.yaml").read_text(encoding="utf-8")
+GOOD_RULE = (data_dir("rules") / "national" / "SH003.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -76,18 +76,18 @@ GOOD_RULE = (data_dir("rules") / "SH003.yaml").read_text(encoding="utf-8")
 def test_registry_rejects_bad_rules_naming_the_file(tmp_path, files, expected):
     folder = _pack(tmp_path, files)
     with pytest.raises(UserError) as caught:
-        load_rules([folder])
+        load_rules([*bundled_packs().values(), folder])
     assert expected in str(caught.value)
     assert "X1.yaml" in str(caught.value)
 
 
 def test_unless_must_name_a_fact_asserted_earlier(tmp_path):
-    rule = yaml.safe_load((data_dir("rules") / "DAO005.yaml").read_text(encoding="utf-8"))
+    rule = yaml.safe_load((data_dir("rules") / "national" / "DAO005.yaml").read_text(encoding="utf-8"))
     rule.update(id="X1", subject="measure", when=[], unless=[{"fact": "item", "join": {"key": "item"}}])
     rule.pop("locate")
     _pack(tmp_path, {"X1.yaml": yaml.safe_dump(rule, allow_unicode=True)})
     with pytest.raises(UserError, match="asserted after"):
-        load_rules([tmp_path])
+        load_rules([*bundled_packs().values(), tmp_path])
 
 
 def test_custom_pack_may_define_its_own_requirement(tmp_path):
@@ -96,6 +96,6 @@ def test_custom_pack_may_define_its_own_requirement(tmp_path):
         "X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("requirement: simplified-hosting",
                                                                     "requirement: banquet-ban"),
     })
-    rules, requirements = load_rules([tmp_path])
+    rules, requirements = load_rules([*bundled_packs().values(), tmp_path])
     assert "banquet-ban" in requirements
     assert next(r for r in rules if r.id == "X1").severity == "warning"

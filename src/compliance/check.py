@@ -15,13 +15,13 @@ from pathlib import Path
 from . import __version__
 from .engine import Engine, EngineError
 from .errors import UserError
-from .facts import plan_facts
+from .facts import Parent, plan_facts
 from .findings import Finding, PlanResult, locate
 from .model import Plan, build
+from .parents import Parents
 from .read import Document, expand_inputs, load, parse
-from .rules import Requirement, Rule, load_rules
+from .rules import Rule
 
-PROFILES = ("national", "sichuan-2017", "qinghai-2024", "anyang-2022")
 STDIN_NAME = "<stdin>"
 
 
@@ -42,31 +42,20 @@ class Report:
     version: str = __version__
 
 
-def active_rules(profile: str, rule_dirs: list[Path] | None = None) -> tuple[list[Rule], dict[str, Requirement]]:
-    """The rules a profile turns on: national requirements, plus its own."""
-    if profile not in PROFILES:
-        raise UserError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
-    rules, requirements = load_rules(rule_dirs)
-    wanted = {"national", profile}
-
-    def on(rule: Rule) -> bool:
-        profiles = requirements[rule.requirement].profiles
-        return not profiles or bool(wanted & set(profiles))
-
-    return [rule for rule in rules if on(rule)], requirements
-
-
 class Checker:
     """Rules compiled once; plans checked one at a time, each in its own engine state."""
 
-    def __init__(self, rules: list[Rule], lang: str = "zh", as_of: datetime.date | None = None) -> None:
+    def __init__(self, rules: list[Rule], lang: str = "zh", as_of: datetime.date | None = None,
+                 options: dict[str, int] | None = None, parents: Parents | None = None) -> None:
         self.rules = {rule.id: rule for rule in rules}
-        self.engine = Engine(rules)
+        self.engine = Engine(rules, options)
         self.lang = lang
         self.as_of = as_of or datetime.date.today()
+        # Parent plans resolve inside the current folder unless told otherwise.
+        self.parents = parents or Parents([Path.cwd()])
 
-    def check_plan(self, plan: Plan) -> list[Finding]:
-        facts, subjects = plan_facts(plan, self.as_of)
+    def check_plan(self, plan: Plan, parent: Parent | None = None) -> list[Finding]:
+        facts, subjects = plan_facts(plan, self.as_of, parent)
         matches = self.engine.run(facts)
         return locate(plan, matches, subjects, self.rules, self.lang)
 
@@ -79,9 +68,10 @@ class Checker:
 
     def _check(self, name: str, read: Callable[[], Document]) -> PlanResult:
         result, plan = load_plan(name, read)
+        self.parents.remember(name, plan)
         if plan is not None:
             try:
-                result.findings = self.check_plan(plan)
+                result.findings = self.check_plan(plan, self.parents.of(plan))
             except EngineError as error:
                 result.error = f"{result.file}: {error}"
         return result

@@ -55,9 +55,10 @@ def main() -> None:
               help="Report format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here (else stdout).")
 @click.option("--profile", default="national", show_default=True,
-              help="Requirement profile: national, sichuan-2017, qinghai-2024, anyang-2022.")
+              help="Profile: national, sichuan-2017, qinghai-2024, anyang-2022, or a profile YAML file "
+                   "(packs and option values; see 'compliance rules list --profile').")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
-              help="Extra folder of rule files, added to the profile's rules. Repeatable.")
+              help="Extra folder of rule files (a rule pack), added to the profile's rules. Repeatable.")
 @click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Date for overdue and cadence checks (default: today).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Lowest severity that makes the exit status 1.")
@@ -71,13 +72,22 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, ru
       compliance check plan.yaml
       compliance check plans/ --format json --output report.json
       compliance check 整改方案.yaml --as-of 2024-03-10 --lang en
-    """
-    from .check import Checker, Report, active_rules, inputs
-    from .formats import FORMATS
+      compliance check county.yaml city.yaml        # county's plan.parent is city.yaml
+      compliance check ledgers/ --profile anyang-2022 --as-of 2022-12-31
 
-    rules, _ = active_rules(profile, [Path(d) for d in rule_dirs])
-    checker = Checker(rules, lang, as_of)
-    report = Report(profile=profile, as_of=as_of)
+    
+    A plan's plan.parent (a path relative to the plan) is resolved among
+    the plans given, or read from disk, but never outside the folders given.
+    """
+    from .check import Checker, Report, inputs
+    from .formats import FORMATS
+    from .parents import Parents, roots_of
+    from .profiles import active_rules, load_profile
+
+    chosen = load_profile(profile)
+    rules, _, options = active_rules(chosen, [Path(d) for d in rule_dirs])
+    checker = Checker(rules, lang, as_of, options, Parents(roots_of(list(paths))))
+    report = Report(profile=chosen.name, as_of=as_of)
     for name in dict.fromkeys(inputs(list(paths))):
         result = checker.check_file(name)
         if result.error:
@@ -141,17 +151,30 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--profile", default="national", show_default=True, help="Show the rules this profile turns on.")
+@click.option("--profile", default="national", show_default=True,
+              help="Show what this profile (a name or a profile file) turns on.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Extra folder of rule files.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
 def list_rules(profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
-    """One line per rule: id, severity, requirement, message."""
-    from .check import active_rules
+    """One line per rule the profile turns on, after '#' lines naming its packs and option values."""
+    from .profiles import active_rules, load_profile
+    from .rules import rule_options
 
-    found, _ = active_rules(profile, [Path(d) for d in rule_dirs])
+    chosen = load_profile(profile)
+    found, _, values = active_rules(chosen, [Path(d) for d in rule_dirs])
+    packs = [str(p) if p.parent.name != "rules" else p.name for p in chosen.packs] + list(rule_dirs)
+    click.echo(f"# profile: {chosen.name}  {chosen.title}".rstrip())
+    click.echo(f"# packs:   {', '.join(packs)}")
+    for name, option in sorted(rule_options(found).items()):
+        shown = _option_text(option.type, values[name])
+        click.echo(f"# option:  {name} = {shown}  ({option.description or option.type})")
     for rule in found:
         click.echo(f"{rule.id:<8} {rule.severity:<8} {rule.requirement:<31} {rule.title:<30} {rule.message[lang]}")
+
+
+def _option_text(kind: str, value: int) -> str:
+    return f"{value // 100:02d}-{value % 100:02d}" if kind == "month-day" else str(value)
 
 
 @rules.command("show")
@@ -159,10 +182,10 @@ def list_rules(profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Extra folder of rule files.")
 def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
-    """The whole rule: requirement, messages, citation, rationale, examples."""
-    from .rules import load_rules
+    """The whole rule: requirement, pack, messages, citation, rationale, options, examples."""
+    from .rules import bundled_packs, load_rules
 
-    found, requirements = load_rules([Path(d) for d in rule_dirs])
+    found, requirements = load_rules(list(bundled_packs().values()) + [Path(d) for d in rule_dirs])
     by_id = {rule.id: rule for rule in found}
     if rule_id not in by_id:
         raise UserError(f"unknown rule {rule_id!r}; 'compliance rules list' shows them")
@@ -170,6 +193,7 @@ def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
     lines = [
         f"{rule.id}  {rule.title}",
         f"requirement: {rule.requirement}  {requirements[rule.requirement].title}",
+        f"pack:        {requirements[rule.requirement].pack}",
         f"severity:    {rule.severity}",
         f"subject:     {rule.subject}",
         f"message:     {rule.message['zh']}",
@@ -178,7 +202,9 @@ def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
     ]
     if rule.citation.get("title"):
         lines.append(f"             {rule.citation['title']}")
-    lines += [f"             「{rule.citation['quote']}」", f"rationale:   {' '.join(rule.rationale.split())}",
+    lines += [f"             「{rule.citation['quote']}」", f"rationale:   {' '.join(rule.rationale.split())}"]
+    lines += [f"option:      {o.name} = {o.default} (default; {o.description or o.type})" for o in rule.options.values()]
+    lines += [
               "examples that fail:"] + [f"  - {_example(e)}" for e in rule.examples["fail"]]
     lines += ["examples that pass:"] + [f"  - {_example(e)}" for e in rule.examples["pass"]]
     lines.append(f"file:        {rule.file}")

@@ -47,13 +47,13 @@ class Match:
 class Engine:
     """One compiled ruleset for a set of rules; built once per process."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], options: dict[str, int] | None = None) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.searches = {kind: {name: [(hit_id(name, p), re.compile(p)) for p in sorted(found)]
                                 for name, found in fields.items()}
                          for kind, fields in patterns(rules).items()}
         self.text_fields = {kind: [n for n, t in fields.items() if t == "text"] for kind, fields in FIELDS.items()}
-        definition: dict[str, Any] = {rule.id: rule.durable() for rule in rules}
+        definition: dict[str, Any] = {rule.id: rule.durable(options) for rule in rules}
         definition[SEEN] = {"all": [{"m": {"$ex": {"t": 1}}}]}
         self.name = f"compliance{next(_names)}"
         try:

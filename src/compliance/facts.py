@@ -15,6 +15,7 @@ from typing import Any
 
 from .dates import parse_date
 from .model import Item, Measure, Plan, infer_kind, path_text
+from .quantities import escort_count, target_quantity
 from .read import PathKey
 from .text import affirmed, lawful, normalize
 
@@ -22,7 +23,7 @@ from .text import affirmed, lawful, normalize
 # some type exists ("unless") must name a type asserted before its subject:
 # durable_rules loses queued actions when a later fact retracts a negation
 # frame inside one batch, and accounting would then fail the run.
-ORDER = ("run", "measure", "extension", "item", "link", "accountability", "hosting", "plan")
+ORDER = ("run", "measure", "extension", "parent_item", "item", "link", "accountability", "hosting", "plan")
 
 # Field name -> type, per fact type; "text" fields are strings rules match.
 FIELDS: dict[str, dict[str, str]] = {
@@ -33,14 +34,26 @@ FIELDS: dict[str, dict[str, str]] = {
              "deadline": "number", "has_target": "boolean", "has_owner": "boolean", "target": "text",
              "target_affirmed": "text", "target_untargeted": "text", "verified": "boolean",
              "verification_kind": "string", "has_completed": "boolean", "has_milestones": "boolean",
-             "span_days": "number", "due": "number"},
+             "span_days": "number", "due": "number", "deadline_md": "number",
+             "livelihood": "boolean", "heating": "boolean", "has_safeguard": "boolean",
+             "complaint": "boolean", "has_result": "boolean", "has_disclosure": "boolean",
+             "has_lookback": "boolean", "progress_age": "number", "task": "string",
+             "has_lead_unit": "boolean", "has_responsible_units": "boolean",
+             "has_responsible_leader": "boolean", "has_responsible_person": "boolean", "has_measures": "boolean",
+             "implements": "string", "parent_loaded": "boolean",
+             "target_value": "number", "target_unit": "string", "target_sense": "string"},
+    # An item of the plan this one implements (plan.parent), for comparing.
+    "parent_item": {"item_id": "string", "due": "number", "target_value": "number", "target_unit": "string",
+                    "target_sense": "string"},
     "link": {"accountability": "key", "item_id": "string"},
     # The run itself: the date checks are made as of (--as-of), as a day number.
     "run": {"as_of": "number"},
     "extension": {"item": "key", "has_reason": "boolean", "has_approval": "boolean", "to": "number"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
-    "hosting": {"text": "text", "affirmed": "text"},
-    "plan": {"plan_id": "string"},
+    "hosting": {"text": "text", "affirmed": "text", "escort_count": "number"},
+    "plan": {"plan_id": "string", "parent": "string", "has_disclosure": "boolean", "disclosure_days": "number",
+             "complaint_disclosure_days": "number", "complaints": "number", "has_party_lead": "boolean",
+             "has_government_lead": "boolean"},
 }
 
 
@@ -77,8 +90,20 @@ def day_number(date: datetime.date | None) -> int | None:
     return date.toordinal() if date else None
 
 
-def plan_facts(plan: Plan, as_of: datetime.date | None = None) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
+@dataclass(frozen=True)
+class Parent:
+    """What became of ``plan.parent``: ``status`` is none (no parent named),
+    ok, missing, unreadable or outside (beyond the folders being checked)."""
+
+    status: str
+    plan: Plan | None = None
+
+
+def plan_facts(plan: Plan, as_of: datetime.date | None = None,
+               parent: Parent | None = None) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
     """The facts of a plan in assertion ORDER, and what each key stands for."""
+    as_of = as_of or datetime.date.today()
+    parent = parent or Parent("none")
     facts: list[dict[str, Any]] = []
     subjects: dict[str, Subject] = {}
 
@@ -88,16 +113,19 @@ def plan_facts(plan: Plan, as_of: datetime.date | None = None) -> tuple[list[dic
         subjects[key] = Subject(path, item)
         facts.append({k: v for k, v in fact.items() if v is not None})
 
-    add({"t": "run", "as_of": day_number(as_of or datetime.date.today())}, ("run",), None)
+    add({"t": "run", "as_of": day_number(as_of)}, ("run",), None)
     for item in plan.items:
         for measure in item.measures:
             add(_measure(item, measure), measure.path, item.id)
     for item in plan.items:
         for index, extension in enumerate(item.data.get("extensions") or []):
             add(_extension(item, extension), item.path + ("extensions", index), item.id)
+    if parent.plan is not None:
+        for item in parent.plan.items:
+            add(_parent_item(item), ("parent",) + item.path, None)
     issued = parse_date(plan.data["plan"].get("issued"))
     for item in plan.items:
-        add(_item(item, issued), item.path, item.id)
+        add({**_item(item, issued), **_ledger(item, issued, as_of), **_parent_link(item, parent)}, item.path, item.id)
     for record in plan.accountability:
         for index, item_id in enumerate(record.data.get("items") or []):
             add({"t": "link", "accountability": path_text(record.path), "item_id": str(item_id)},
@@ -107,8 +135,9 @@ def plan_facts(plan: Plan, as_of: datetime.date | None = None) -> tuple[list[dic
              "action": affirmed(normalize(str(record.data.get("action") or ""))),
              "basis": affirmed(normalize(str(record.data.get("basis") or "")))}, record.path, _single_item(record.data))
     for hosting in plan.hosting:
-        add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}, hosting.path, None)
-    add({"t": "plan", "plan_id": plan.id}, (), None)
+        add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed,
+             "escort_count": escort_count(hosting.text.affirmed)}, hosting.path, None)
+    add(_plan(plan, parent), (), None)
     return facts, subjects
 
 
@@ -134,6 +163,130 @@ def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
             "span_days": _span(issued, item.deadline.date),
             "due": day_number(_due(item)) if item.deadline.kind == "date" else None,
             "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
+
+
+# Sectors touching people's livelihood, when an item does not list them:
+# read from what the item is about (problem, target), never from measures
+# alone, which name many things they do not touch.
+_SECTORS = {
+    "heating": re.compile(r"供热|供暖|采暖|取暖|热力|热源|暖气"),
+    "gas": re.compile(r"燃气|供气|天然气|液化气"),
+    "water": re.compile(r"供水|自来水|(?<!污)水厂"),
+    "power": re.compile(r"供电|电网"),
+    "food": re.compile(r"粮油|粮食|食品供应|农贸市场|菜市场"),
+    "transport": re.compile(r"公交|客运"),
+}
+# A safeguard written into a measure counts as one (先立后破, 确保群众温暖过冬).
+_SAFEGUARD = re.compile(r"先立后破|先建后拆|先通后停|先替代后|温暖过冬|保障[^,;。]{0,8}(?:供应|供暖|供热|供气|供水|用气|用热|民生)|"
+                        r"保供|稳供|备用|应急[^,;。]{0,4}(?:热源|气源|水源|供)|替代[^,;。]{0,6}(?:热源|气源|能源|方案|设施)|过渡")
+_COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
+
+
+def _sectors(item: Item) -> set[str]:
+    declared = item.data.get("livelihood")
+    if isinstance(declared, list) and present(declared):
+        return {normalize(str(s)) for s in declared if present(s)}
+    about = normalize(f"{item.data.get('problem') or ''} {item.data.get('target') or ''}")
+    return {name for name, pattern in _SECTORS.items() if pattern.search(about)}
+
+
+def _safeguarded(item: Item) -> bool:
+    return present(item.data.get("safeguard")) or any(_SAFEGUARD.search(m.text.affirmed) for m in item.measures)
+
+
+def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> dict[str, Any]:
+    """What a ledger records over time, and what an item owes as it goes."""
+    data = item.data
+    sectors = _sectors(item)
+    quantity = target_quantity(item.target.affirmed)
+    return {"deadline_md": item.deadline.date.month * 100 + item.deadline.date.day if item.deadline.date else None,
+            "livelihood": bool(sectors), "heating": bool(sectors & {"heating", "供热", "供暖", "采暖"}),
+            "has_safeguard": _safeguarded(item), "complaint": _complaint(data.get("source")),
+            "has_result": present(data.get("result")) or _verified(data.get("verification")),
+            "has_disclosure": _recorded(data.get("disclosure")), "has_lookback": _recorded(data.get("lookback")),
+            "progress_age": _progress_age(data.get("progress"), issued, as_of), "task": _task(data),
+            "has_lead_unit": present(data.get("lead_unit")),
+            "has_responsible_units": present(data.get("responsible_units")),
+            "has_responsible_leader": present(data.get("responsible_leader")),
+            "has_responsible_person": present(data.get("responsible_person")),
+            "has_measures": any(present(m.text.original) for m in item.measures),
+            "target_value": quantity.value if quantity else None, "target_unit": quantity.unit if quantity else None,
+            "target_sense": quantity.sense if quantity else None}
+
+
+def _complaint(source: Any) -> bool:
+    text = normalize(str(source or ""))
+    return text in ("complaint", "transferred") or bool(re.search(r"信访|举报|投诉|交办|转办", text))
+
+
+def _recorded(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(present(v) for v in value.values())
+    return present(value)
+
+
+def _progress_age(progress: Any, issued: datetime.date | None, as_of: datetime.date) -> int | None:
+    """Days since the last progress record (or since the plan was issued,
+    if there is none), as of the check date."""
+    dates = [d for d in (parse_date(e.get("date")) for e in progress or [] if isinstance(e, dict)) if d]
+    last = max(dates) if dates else issued
+    return (as_of - last).days if last else None
+
+
+def _task(data: dict[str, Any]) -> str:
+    """individual (个性, one site) or common (共性, every area): as stated,
+    else common when the item falls to every district or to several units."""
+    stated = normalize(str(data.get("task") or ""))
+    if stated in ("individual", "个性", "个性任务", "个性问题"):
+        return "individual"
+    if stated in ("common", "共性", "共性任务", "共性问题"):
+        return "common"
+    units = data.get("responsible_units")
+    units = units if isinstance(units, list) else [units] if units else []
+    if len(units) >= 3 or any(_COMMON_TASK.search(normalize(str(u))) for u in units):
+        return "common"
+    return "individual"
+
+
+def _parent_item(item: Item) -> dict[str, Any]:
+    quantity = target_quantity(item.target.affirmed)
+    return {"t": "parent_item", "item_id": item.id,
+            "due": day_number(_due(item)) if item.deadline.kind == "date" else None,
+            "target_value": quantity.value if quantity else None, "target_unit": quantity.unit if quantity else None,
+            "target_sense": quantity.sense if quantity else None}
+
+
+def _parent_link(item: Item, parent: Parent) -> dict[str, Any]:
+    implements = item.data.get("implements")
+    if implements is None or str(implements).strip() == "":
+        return {}
+    return {"implements": str(implements).strip(), "parent_loaded": parent.plan is not None}
+
+
+_PARTY = re.compile(r"党|书记|中共|县委|市委|区委|省委|州委|旗委")
+_GOVERNMENT = re.compile(r"政府|县长|市长|区长|省长|州长|旗长")
+
+
+def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:
+    meta = plan.data["plan"]
+    disclosure = meta.get("disclosure") if isinstance(meta.get("disclosure"), dict) else {}
+    interval = disclosure.get("interval_days")
+    roles = [normalize(f"{lead.get('role') or ''} {lead.get('name') or ''}")
+             for lead in meta.get("leadership") or [] if isinstance(lead, dict)]
+    issuer = normalize(str(meta.get("issuer") or ""))
+    party = any(r.startswith("party") or _PARTY.search(r) for r in roles) or bool(re.search(r"中共|党委|党组", issuer))
+    government = (any(r.startswith("government") or _GOVERNMENT.search(r) for r in roles)
+                  or "政府" in issuer)
+    return {"t": "plan", "plan_id": plan.id, "parent": parent.status,
+            "has_disclosure": _recorded(meta.get("disclosure")),
+            "disclosure_days": _whole(interval),
+            "complaint_disclosure_days": _whole(disclosure.get("complaint_interval_days", interval)),
+            "complaints": sum(_complaint(item.data.get("source")) for item in plan.items),
+            "has_party_lead": party, "has_government_lead": government}
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _extension(item: Item, extension: Any) -> dict[str, Any]:

@@ -39,7 +39,9 @@ ITEM_ALIASES = {"序号": "id", "编号": "id", "问题": "problem", "问题描�
                 "整改进展": "status", "完成日期": "completed", "实际完成时间": "completed", "完成时间": "deadline", "核查": "verification",
                 "验收": "verification", "上级任务": "implements", "对应上级任务": "implements", "里程碑": "milestones",
                 "阶段目标": "milestones", "延期": "extensions", "进展": "progress", "豁免": "waivers",
-                "民生领域": "livelihood", "保障措施": "safeguard", "信息公开": "disclosure"}
+                "民生领域": "livelihood", "保障措施": "safeguard", "信息公开": "disclosure", "公示": "disclosure",
+                "办理结果": "result", "处理结果": "result", "办理情况": "result", "整改结果": "result",
+                "回头看": "lookback", "任务类型": "task"}
 MEASURE_ALIASES = {"内容": "text", "措施": "text", "类型": "kind", "范围": "scope", "法律依据": "legal_basis",
                    "依据": "legal_basis"}
 HOSTING_ALIASES = {"内容": "text", "安排": "text"}
@@ -77,10 +79,10 @@ def status_of(value: str) -> str:
 
 # The order of an item's fields in the contract: a missing field is located
 # where it belongs, at the next field present after it.
-ITEM_ORDER = ("id", "implements", "problem", "source", "category", "target", "measures", "deadline",
+ITEM_ORDER = ("id", "implements", "problem", "source", "category", "task", "target", "measures", "deadline",
               "milestones", "lead_unit", "responsible_units", "responsible_leader", "responsible_person",
-              "livelihood", "safeguard", "status", "completed", "verification", "disclosure", "extensions",
-              "progress", "waivers")
+              "livelihood", "safeguard", "status", "completed", "verification", "result", "disclosure",
+              "lookback", "extensions", "progress", "waivers")
 
 _ACCOUNTABILITY_CLAUSE = re.compile(
     r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"

@@ -23,6 +23,31 @@ from .resources import data_dir, load_schema
 
 SEVERITIES = ("error", "warning", "info")
 REQUIREMENTS_FILE = "requirements.yaml"
+OPTION_TYPES = ("days", "count", "month-day")
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value a rule's conditions take from the profile (a duration, a head count)."""
+
+    name: str
+    type: str
+    default: Any
+    description: str
+    file: str
+
+    def number(self, value: Any, where: str) -> int:
+        """The value as the engine compares it: days and counts as they are,
+        a month-day (11-15) as 1115."""
+        if self.type == "month-day":
+            found = _MONTH_DAY.match(str(value))
+            if found and 1 <= int(found[1]) <= 12 and 1 <= int(found[2]) <= 31:
+                return int(found[1]) * 100 + int(found[2])
+            raise UserError(f"option {self.name!r} must be a month-day such as 11-15, not {value!r}", where)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise UserError(f"option {self.name!r} must be a whole number of {self.type}, not {value!r}", where)
+        return value
 
 
 @dataclass(frozen=True)
@@ -30,7 +55,7 @@ class Requirement:
     key: str
     title: str
     severity: str
-    profiles: tuple[str, ...]
+    pack: str
 
 
 @dataclass(frozen=True)
@@ -49,27 +74,32 @@ class Rule:
     examples: dict[str, list[Any]]
     file: str
     title: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Option] = field(default_factory=dict)
 
-    def durable(self) -> dict[str, Any]:
-        """The rule's condition in durable_rules' JSON ruleset form."""
-        subject = _fact(self.subject, self.when)
+    def durable(self, values: dict[str, int] | None = None) -> dict[str, Any]:
+        """The rule's condition in durable_rules' JSON ruleset form, with
+        option references replaced by ``values`` (else the defaults)."""
+        values = {**{name: option.number(option.default, self.file) for name, option in self.options.items()},
+                  **(values or {})}
+        subject = _fact(self.subject, self.when, values)
         # durable_rules crashes (SIGSEGV) when a join compares against a
         # subject field the subject fact may lack; only subjects holding it
-        # can be compared, so require it on the subject.
+        # can match, so require it on the subject. (key is always there.)
         subject["$and"].extend({"$ex": {name: 1}} for name in self.compared_fields())
         conditions: list[dict[str, Any]] = [{"s": subject}]
         for index, joined in enumerate(self.require):
-            conditions.append({f"r{index}": _fact(joined["fact"], joined.get("when", ()), joined.get("join"))})
+            conditions.append({f"r{index}": _fact(joined["fact"], joined.get("when", ()), values, joined.get("join"))})
         for index, joined in enumerate(self.unless):
-            conditions.append({f"u{index}$not": _fact(joined["fact"], joined.get("when", ()), joined.get("join"))})
+            conditions.append({f"u{index}$not": _fact(joined["fact"], joined.get("when", ()), values,
+                                                      joined.get("join"))})
         return {"all": conditions}
 
 
     def compared_fields(self) -> list[str]:
-        """Subject fields that a join compares with lt/lte/gt/gte."""
-        return sorted({next(iter(target.values())) for joined in self.require + self.unless
-                       for target in (joined.get("join") or {}).values() if isinstance(target, dict)})
+        """Subject fields that a join refers to, by equality or comparison."""
+        return sorted({next(iter(target.values())) if isinstance(target, dict) else target
+                       for joined in self.require + self.unless
+                       for target in (joined.get("join") or {}).values()} - {"key"})
 
 
 def hit_id(field_name: str, pattern: str) -> str:
@@ -83,13 +113,21 @@ def patterns(rules: list["Rule"]) -> dict[str, dict[str, set[str]]]:
     for rule in rules:
         parts = [(rule.subject, rule.when)] + [(j["fact"], j.get("when") or ()) for j in rule.require + rule.unless]
         for kind, conditions in parts:
-            for condition in conditions:
+            for condition in _flat(conditions):
                 if "matches" in condition:
                     found.setdefault(kind, {}).setdefault(condition["field"], set()).add(condition["matches"])
     return found
 
 
-def _fact(kind: str, when: Any, on: dict[str, str] | None = None) -> dict[str, Any]:
+def _flat(conditions: Any) -> list[dict[str, Any]]:
+    """Conditions with those inside ``any`` brought up to the same level."""
+    flat = []
+    for condition in conditions:
+        flat.extend(_flat(condition["any"]) if "any" in condition else [condition])
+    return flat
+
+
+def _fact(kind: str, when: Any, values: dict[str, int], on: dict[str, str] | None = None) -> dict[str, Any]:
     terms: list[dict[str, Any]] = [{"t": kind}]
     for own, subject_field in (on or {}).items():
         if isinstance(subject_field, dict):      # {as_of: {gt: due}}: a comparison
@@ -97,11 +135,13 @@ def _fact(kind: str, when: Any, on: dict[str, str] | None = None) -> dict[str, A
             terms.append({f"${op}": {own: {"s": name}}})
         else:
             terms.append({own: {"s": subject_field}})
-    terms.extend(_condition(c) for c in when)
+    terms.extend(_condition(c, values) for c in when)
     return {"$and": terms}
 
 
-def _condition(condition: dict[str, Any]) -> dict[str, Any]:
+def _condition(condition: dict[str, Any], values: dict[str, int]) -> dict[str, Any]:
+    if "any" in condition:
+        return {"$or": [_condition(c, values) for c in condition["any"]]}
     name = condition["field"]
     if "equals" in condition:
         return {name: condition["equals"]}
@@ -119,7 +159,8 @@ def _condition(condition: dict[str, Any]) -> dict[str, Any]:
         return {"$ex" if condition["exists"] else "$nex": {name: 1}}
     for op in ("lt", "lte", "gt", "gte"):
         if op in condition:
-            return {f"${op}": {name: condition[op]}}
+            value = condition[op]
+            return {f"${op}": {name: values[value["option"]] if isinstance(value, dict) else value}}
     raise ValueError(f"no operator in {condition}")
 
 
@@ -136,29 +177,52 @@ def load_requirements(folder: Path) -> dict[str, Requirement]:
     for key, spec in raw["requirements"].items():
         if not isinstance(spec, dict) or spec.get("severity") not in SEVERITIES:
             raise UserError(f"requirement {key!r} needs a title and a severity ({', '.join(SEVERITIES)})", str(path))
-        found[key] = Requirement(key, str(spec.get("title", "")), spec["severity"],
-                                 tuple(spec.get("profiles") or ()))
+        found[key] = Requirement(key, str(spec.get("title", "")), spec["severity"], folder.name)
     return found
 
 
-def load_rules(folders: list[Path] | None = None) -> tuple[list[Rule], dict[str, Requirement]]:
-    """Rules and requirements from the bundled folder plus ``folders``."""
-    folders = [data_dir("rules")] + list(folders or [])
+def bundled_packs() -> dict[str, Path]:
+    """The rule packs shipped with the tool, by name."""
+    root = data_dir("rules")
+    return {path.name: path for path in sorted(root.iterdir())
+            if path.is_dir() and (path / REQUIREMENTS_FILE).is_file()}
+
+
+def load_rules(packs: list[Path] | None = None) -> tuple[list[Rule], dict[str, Requirement]]:
+    """The rules of ``packs`` (default: every bundled pack), and every
+    requirement key any bundled or given pack defines."""
+    bundled = list(bundled_packs().values())
+    packs = bundled if packs is None else list(packs)
     requirements: dict[str, Requirement] = {}
-    for folder in folders:
+    for folder in dict.fromkeys(bundled + packs):
         if not folder.is_dir():
             raise UserError("rule folder not found", str(folder))
         requirements.update(load_requirements(folder))
     rules: dict[str, Rule] = {}
-    for folder in folders:
+    options: dict[str, Option] = {}
+    for folder in dict.fromkeys(packs):
         for path in sorted(folder.glob("*.y*ml")):
             if path.name == REQUIREMENTS_FILE:
                 continue
             rule = load_rule(path, requirements)
             if rule.id in rules:
                 raise UserError(f"duplicate rule id {rule.id!r} (also in {rules[rule.id].file})", str(path))
+            _merge_options(options, rule, path)
             rules[rule.id] = rule
     return sorted(rules.values(), key=lambda r: r.id), requirements
+
+
+def _merge_options(known: dict[str, Option], rule: Rule, path: Path) -> None:
+    # Rules may share an option (the heating season); they must agree on it.
+    for name, option in rule.options.items():
+        other = known.setdefault(name, option)
+        if (other.type, other.default) != (option.type, option.default):
+            raise UserError(f"option {name!r} is declared differently in {other.file}", str(path))
+
+
+def rule_options(rules: list[Rule]) -> dict[str, Option]:
+    """Every option the rules declare, by name."""
+    return {name: option for rule in rules for name, option in rule.options.items()}
 
 
 def _read_yaml(path: Path) -> Any:
@@ -185,12 +249,25 @@ def load_rule(path: Path, requirements: dict[str, Requirement]) -> Rule:
                 subject=raw["subject"], when=tuple(raw.get("when") or ()), require=tuple(raw.get("require") or ()),
                 unless=tuple(raw.get("unless") or ()), locate=raw.get("locate"), message=raw["message"],
                 citation=raw["citation"], rationale=raw["rationale"], examples=raw.get("examples") or {},
-                file=str(path), title=raw.get("title", ""))
+                file=str(path), title=raw.get("title", ""), options=_options(raw.get("options") or {}, path))
     _check_fields(rule, path)
     return rule
 
 
+def _options(raw: dict[str, Any], path: Path) -> dict[str, Option]:
+    options = {name: Option(name, spec["type"], spec["default"], spec.get("description", ""), str(path))
+               for name, spec in raw.items()}
+    for option in options.values():
+        option.number(option.default, str(path))
+    return options
+
+
 def _check_fields(rule: Rule, path: Path) -> None:
+    used = {c[op]["option"] for c in _flat(rule.when) + [c for j in rule.require + rule.unless
+                                                          for c in _flat(j.get("when") or ())]
+            for op in ("lt", "lte", "gt", "gte") if isinstance(c.get(op), dict)}
+    for name in sorted(used - set(rule.options)):
+        raise UserError(f"condition uses option {name!r}, which the rule does not declare under 'options'", str(path))
     _check_conditions(rule.subject, rule.when, path)
     for section, joins in (("require", rule.require), ("unless", rule.unless)):
         for joined in joins:
@@ -207,7 +284,7 @@ def _check_fields(rule: Rule, path: Path) -> None:
 
 
 def _check_conditions(kind: str, conditions: Any, path: Path) -> None:
-    for condition in conditions:
+    for condition in _flat(conditions):
         name = condition["field"]
         if name not in FIELDS[kind]:
             known = ", ".join(sorted(FIELDS[kind]))

@@ -1,0 +1,68 @@
+"""Parent plans: the plan a lower level implements (``plan.parent``).
+
+A parent is named by a path relative to the child's file. It resolves to
+a plan given in the same command, or is read from disk, but only inside
+the folders the command was given: a plan from a stranger must not make
+the checker read files elsewhere. What cannot be resolved is not an
+error of the run; it becomes a finding on the child (see the NDC rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import UserError
+from .facts import Parent
+from .model import Plan, build
+from .read import load
+
+
+class Parents:
+    """Resolves and caches parent plans for one run."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = [root.resolve() for root in roots]
+        self._plans: dict[Path, Plan | None] = {}
+
+    def remember(self, name: str, plan: Plan | None) -> None:
+        """A plan given in the command, so a child can use it as loaded."""
+        if name != "-":
+            self._plans[Path(name).resolve()] = plan
+
+    def of(self, plan: Plan, read: Callable[[str], Plan] | None = None) -> Parent:
+        reference = plan.data["plan"].get("parent")
+        if reference is None or not str(reference).strip():
+            return Parent("none")
+        base = Path(plan.file).parent if plan.file not in ("-", "<stdin>") else Path.cwd()
+        path = (base / str(reference).strip()).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            return Parent("outside")
+        if path not in self._plans:
+            self._plans[path] = self._read(path, read or _read_plan)
+        found = self._plans[path]
+        if found is None:
+            return Parent("missing" if not path.is_file() else "unreadable")
+        return Parent("ok", found)
+
+    @staticmethod
+    def _read(path: Path, read: Callable[[str], Plan]) -> Plan | None:
+        if not path.is_file():
+            return None
+        try:
+            return read(str(path))
+        except UserError:
+            return None
+
+
+def _read_plan(name: str) -> Plan:
+    return build(load(name))
+
+
+def roots_of(paths: list[str]) -> list[Path]:
+    """The folder trees a command was given: each folder, or a file's folder."""
+    roots = []
+    for name in paths:
+        path = Path.cwd() if name == "-" else Path(name)
+        roots.append(path if path.is_dir() else path.parent)
+    return roots

@@ -1,0 +1,110 @@
+"""Profiles: which rule packs are on, and the option values their rules use.
+
+A profile is a YAML file (``rules/profiles/*.yaml`` for the bundled ones,
+or any file given to ``--profile``): a name, the packs it turns on, an
+optional profile it extends, and option values. A pack is a folder of rule
+files with a ``requirements.yaml``; a bundled pack is named, a pack of
+one's own is a path relative to the profile file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from .errors import UserError
+from .resources import data_dir, load_schema
+from .rules import Requirement, Rule, bundled_packs, load_rules, rule_options
+
+DEFAULT = "national"
+_MAX_EXTENDS = 8
+
+
+@dataclass
+class Profile:
+    name: str
+    title: str
+    packs: list[Path]
+    options: dict[str, Any]
+    file: str
+    # Which file set each option, for error messages.
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def profile_names() -> list[str]:
+    return sorted(path.stem for path in (data_dir("rules") / "profiles").glob("*.yaml"))
+
+
+def load_profile(name: str, depth: int = 0) -> Profile:
+    """A bundled profile by name, or a profile file by path."""
+    path = Path(name)
+    if not (name.endswith((".yaml", ".yml")) or path.is_file()):
+        path = data_dir("rules") / "profiles" / f"{name}.yaml"
+        if not path.is_file():
+            raise UserError(f"unknown profile {name!r} (known: {', '.join(profile_names())}, or a profile file)")
+    raw = _read(path)
+    extends = raw.get("extends")
+    if extends and depth >= _MAX_EXTENDS:
+        raise UserError("profiles extend each other too deeply (a cycle?)", str(path))
+    base = load_profile(_relative(extends, path), depth + 1) if extends else Profile("", "", [], {}, "")
+    packs = list(base.packs)
+    for pack in raw.get("packs") or []:
+        folder = _pack(pack, path)
+        if folder not in packs:
+            packs.append(folder)
+    options = {**base.options, **(raw.get("options") or {})}
+    sources = {**base.sources, **{key: str(path) for key in raw.get("options") or {}}}
+    return Profile(raw["name"], raw.get("title", ""), packs, options, str(path), sources)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read profile: {error}", str(path)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise UserError(f"invalid YAML: {getattr(error, 'problem', error)}", str(path),
+                        mark.line + 1 if mark else None) from None
+    error = best_match(Draft202012Validator(load_schema("profile")).iter_errors(raw))
+    if error is not None:
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        raise UserError(f"invalid profile: {where}: {error.message}", str(path))
+    return raw
+
+
+def _relative(name: str, profile: Path) -> str:
+    if name.endswith((".yaml", ".yml")):
+        return str((profile.parent / name))
+    return name
+
+
+def _pack(pack: str, profile: Path) -> Path:
+    bundled = bundled_packs()
+    if pack in bundled:
+        return bundled[pack]
+    folder = (profile.parent / pack).resolve()
+    if not folder.is_dir():
+        raise UserError(f"rule pack {pack!r} is neither bundled ({', '.join(bundled)}) nor a folder", str(profile))
+    return folder
+
+
+def active_rules(profile: Profile, extra: list[Path] | None = None
+                 ) -> tuple[list[Rule], dict[str, Requirement], dict[str, int]]:
+    """The rules a profile turns on (plus ``extra`` packs), every known
+    requirement, and the option values the engine compiles with."""
+    rules, requirements = load_rules(profile.packs + list(extra or []))
+    declared = rule_options(rules)
+    values = {name: option.number(option.default, option.file) for name, option in declared.items()}
+    for name, value in profile.options.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise UserError(f"unknown option {name!r} (options of the active rules: {known})",
+                            profile.sources.get(name, profile.file))
+        values[name] = declared[name].number(value, profile.sources.get(name, profile.file))
+    return rules, requirements, values

@@ -1,0 +1,86 @@
+"""Numbers read out of normalised plan text: a target's quantity, a head count.
+
+Rules compare numbers in the engine; this module only reads them. It reads
+a number where the sentence leaves no doubt what it measures and returns
+None otherwise, since a wrong number would compare wrongly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+"
+
+
+def number(text: str) -> float | None:
+    """An Arabic or Chinese numeral (12, 3.5, 十二, 二十五, 一百零八) as a number."""
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
+        return float(text)
+    total, current = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            current = _DIGITS[char]
+        elif char in _UNITS:
+            total += (current or 1) * _UNITS[char]
+            current = 0
+        else:
+            return None
+    return float(total + current) if text else None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A target's figure: ``sense`` says which way is stricter."""
+
+    value: float
+    unit: str
+    sense: str  # "max": a ceiling, lower is stricter; "min": a floor, higher is stricter
+
+
+_UNIT = r"(?P<unit>%|‰|微克/立方米|毫克/立方米|毫克/升|mg/m3|mg/l|μg/m3|ug/m3|吨|万吨|立方米|万立方米|平方米|平方公里|" \
+        r"公顷|亩|公里|千米|米|家|个|座|处|台|套|条|户|座|天|项|蒸吨)"
+_CEILING_BEFORE = r"(?:降至|降到|降低到|降低至|下降到|下降至|控制在|控制到|不高于|不超过|低于|小于|削减到|削减至|压减到|压减至|≤|<=)"
+_FLOOR_BEFORE = r"(?:达到|提高到|提高至|提升到|提升至|不低于|高于|增加到|增加至|≥|>=|完成|建成|治理|整治|关闭|改造|新建|实施)"
+_CEILING_AFTER = r"(?:以下|以内|之内)"
+_FLOOR_AFTER = r"(?:以上)"
+_FIGURE = re.compile(
+    rf"(?P<before>{_CEILING_BEFORE}|{_FLOOR_BEFORE})?[^,;。0-9零〇一二两三四五六七八九十百千万]{{0,2}}"
+    rf"(?P<value>{NUMBER})\s*{_UNIT}(?P<after>{_CEILING_AFTER}|{_FLOOR_AFTER})?", re.IGNORECASE)
+_DATE_NEAR = re.compile(r"^(?:年|月|日|号|季度|底|前)")
+
+
+def target_quantity(norm: str) -> Quantity | None:
+    """The one figure a target states, with its direction, or None if it
+    states none, several, or one whose direction the words do not give."""
+    found = []
+    for match in _FIGURE.finditer(norm):
+        if _DATE_NEAR.match(norm[match.end("value"):]):
+            continue
+        sense = _sense(match["before"], match["after"])
+        value = number(match["value"])
+        if sense is None or value is None:
+            continue
+        found.append(Quantity(value, match["unit"].lower(), sense))
+    return found[0] if len(found) == 1 else None
+
+
+def _sense(before: str | None, after: str | None) -> str | None:
+    if after:
+        return "max" if re.fullmatch(_CEILING_AFTER, after) else "min"
+    if before:
+        return "max" if re.fullmatch(_CEILING_BEFORE, before) else "min"
+    return None
+
+
+_ESCORT_CLAUSE = re.compile(r"[^,;。\n]*陪同[^,;。\n]*")
+_HEADS = re.compile(rf"(?P<value>{NUMBER})\s*(?:名|人|位)")
+
+
+def escort_count(affirmed: str) -> int | None:
+    """The largest head count stated in a clause about accompanying the team."""
+    counts = [number(m["value"]) for clause in _ESCORT_CLAUSE.findall(affirmed) for m in _HEADS.finditer(clause)]
+    counts = [c for c in counts if c is not None]
+    return int(max(counts)) if counts else None
