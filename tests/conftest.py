@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import yaml
 from compliance.check import Checker
 from compliance.profiles import active_rules, load_profile
 from compliance.findings import Finding
+from compliance.parents import Parents
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -30,7 +32,9 @@ BASE_ITEM: dict[str, Any] = {
 BASE_PLAN: dict[str, Any] = {
     "plan": {"id": "fixture", "title": "测试方案", "level": "county", "issued": "2024-03-01",
              "leadership": [{"role": "party", "name": "县委书记"}, {"role": "government", "name": "县长"}],
-             "disclosure": {"channel": "县政府网站", "interval_days": 7}},
+             "disclosure": {"channel": "县政府网站", "interval_days": 7},
+             "inspection": {"name": "中央第三生态环境保护督察组", "kind": "central",
+                            "stationed": {"from": "2023-11-20", "to": "2023-12-20"}, "feedback": "2024-01-26"}},
     "items": [BASE_ITEM],
 }
 
@@ -50,6 +54,9 @@ def plan_yaml(items: list[dict[str, Any]] | None = None, hosting: list[Any] | No
 def fragment_plan(subject: str, example: Any) -> str:
     """A plan whose one instance of ``subject`` is the rule example ``example``."""
     if subject == "measure":
+        # An item mapping gives the measure its item (livelihood, deadline).
+        if isinstance(example, dict) and "measures" in example:
+            return plan_yaml(items=[example])
         return plan_yaml(items=[{"measures": [example]}])
     if subject == "hosting":
         return plan_yaml(hosting=[example])
@@ -57,7 +64,48 @@ def fragment_plan(subject: str, example: Any) -> str:
         return plan_yaml(items=[example])
     if subject in ("accountability", "link"):
         return plan_yaml(accountability=[example])
+    if subject == "plan":
+        return plan_of(example)
     return plan_yaml()
+
+
+def plan_of(fields: dict[str, Any]) -> str:
+    """A plan whose metadata has ``fields`` merged in; an ``items`` key
+    replaces the items, each merged over BASE_ITEM."""
+    plan = copy.deepcopy(BASE_PLAN)
+    fields = dict(fields)
+    if "items" in fields:
+        plan["items"] = [{**BASE_ITEM, "id": str(n), **item} for n, item in enumerate(fields.pop("items"), 1)]
+    plan["plan"].update(fields)
+    return yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)
+
+
+def example_findings(checker: Checker, subject: str, example: Any, folder: Path) -> list[Finding]:
+    """Findings for a rule example, written to ``folder`` as a file. An item
+    example with ``parent_item`` gets a parent plan holding that item (id
+    P1) beside it; a plan example's ``parent`` is left as written, and a
+    file called broken-parent.yaml is there, unreadable."""
+    (folder / "broken-parent.yaml").write_text("plan: [unclosed\n", encoding="utf-8")
+    if isinstance(example, dict) and "parent_item" in example:
+        example = dict(example)
+        parent = copy.deepcopy(BASE_PLAN)
+        parent["plan"]["id"] = "parent"
+        parent["items"] = [{**BASE_ITEM, "id": "P1", **example.pop("parent_item")}]
+        (folder / "parent.yaml").write_text(yaml.safe_dump(parent, allow_unicode=True), encoding="utf-8")
+        child = yaml.safe_load(fragment_plan(subject, example))
+        child["plan"]["parent"] = "parent.yaml"
+        text = yaml.safe_dump(child, allow_unicode=True, sort_keys=False)
+    else:
+        text = fragment_plan(subject, example)
+    path = folder / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    saved, checker.parents = checker.parents, Parents([folder])
+    try:
+        result = checker.check_file(str(path))
+    finally:
+        checker.parents = saved
+    assert result.error is None, result.error
+    return result.findings
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +113,7 @@ def checker() -> Checker:
     return checker_for("national")
 
 
+@functools.lru_cache(maxsize=None)
 def checker_for(profile: str) -> Checker:
     rules, _, options = active_rules(load_profile(profile))
     return Checker(rules, as_of=AS_OF, options=options)

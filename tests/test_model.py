@@ -144,7 +144,7 @@ def test_duplicate_item_ids(items: str, line: int) -> None:
     ("  - id: '1'\n    measures: 5\n", "$.items[0].measures", 8, 15),
     ("  - id: '1'\n    measures:\n      - text: x\n        kind: bogus\n", "$.items[0].measures[0].kind", 10, 15),
     ("  - id: '1'\n  - id: '2'\n    deadline: [2024]\n", "$.items[1].deadline", 9, 15),
-    ("  - id: '1'\n    source: 群众来信\n", "$.items[0].source", 8, 13),
+    ("  - id: '1'\n    source: [群众来信]\n", "$.items[0].source", 8, 13),
     ("  - problem: 没有序号\n", "$.items[0]", 7, 5),
     ("  - 序号: '1'\n    整改措施:\n      - {内容: 1}\n", "$.items[0].measures[0].text", 9, 14),
 ])

@@ -40,7 +40,7 @@ FIELDS: dict[str, dict[str, str]] = {
              "has_lookback": "boolean", "progress_age": "number", "task": "string",
              "has_lead_unit": "boolean", "has_responsible_units": "boolean",
              "has_responsible_leader": "boolean", "has_responsible_person": "boolean", "has_measures": "boolean",
-             "implements": "string", "parent_loaded": "boolean",
+             "implements": "string", "parent_loaded": "boolean", "completed_day": "number",
              "target_value": "number", "target_unit": "string", "target_sense": "string"},
     # An item of the plan this one implements (plan.parent), for comparing.
     "parent_item": {"item_id": "string", "due": "number", "target_value": "number", "target_unit": "string",
@@ -51,9 +51,9 @@ FIELDS: dict[str, dict[str, str]] = {
     "extension": {"item": "key", "has_reason": "boolean", "has_approval": "boolean", "to": "number"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text", "escort_count": "number"},
-    "plan": {"plan_id": "string", "parent": "string", "has_disclosure": "boolean", "disclosure_days": "number",
+    "plan": {"plan_id": "string", "items": "number", "parent": "string", "has_disclosure": "boolean", "disclosure_days": "number",
              "complaint_disclosure_days": "number", "complaints": "number", "has_party_lead": "boolean",
-             "has_government_lead": "boolean"},
+             "has_government_lead": "boolean", "inspection_start": "number"},
 }
 
 
@@ -199,7 +199,8 @@ def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> d
     data = item.data
     sectors = _sectors(item)
     quantity = target_quantity(item.target.affirmed)
-    return {"deadline_md": item.deadline.date.month * 100 + item.deadline.date.day if item.deadline.date else None,
+    return {"completed_day": day_number(parse_date(data.get("completed"))),
+            "deadline_md": item.deadline.date.month * 100 + item.deadline.date.day if item.deadline.date else None,
             "livelihood": bool(sectors), "heating": bool(sectors & {"heating", "供热", "供暖", "采暖"}),
             "has_safeguard": _safeguarded(item), "complaint": _complaint(data.get("source")),
             "has_result": present(data.get("result")) or _verified(data.get("verification")),
@@ -277,12 +278,22 @@ def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:
     party = any(r.startswith("party") or _PARTY.search(r) for r in roles) or bool(re.search(r"中共|党委|党组", issuer))
     government = (any(r.startswith("government") or _GOVERNMENT.search(r) for r in roles)
                   or "政府" in issuer)
-    return {"t": "plan", "plan_id": plan.id, "parent": parent.status,
+    return {"t": "plan", "plan_id": plan.id, "items": len(plan.items), "parent": parent.status,
             "has_disclosure": _recorded(meta.get("disclosure")),
             "disclosure_days": _whole(interval),
             "complaint_disclosure_days": _whole(disclosure.get("complaint_interval_days", interval)),
             "complaints": sum(_complaint(item.data.get("source")) for item in plan.items),
-            "has_party_lead": party, "has_government_lead": government}
+            "has_party_lead": party, "has_government_lead": government,
+            "inspection_start": day_number(_inspection_start(meta.get("inspection")))}
+
+
+def _inspection_start(inspection: Any) -> datetime.date | None:
+    """When the inspection arrived (stationed.from), else its feedback date."""
+    if not isinstance(inspection, dict):
+        return None
+    stationed = inspection.get("stationed")
+    start = parse_date(stationed.get("from")) if isinstance(stationed, dict) else None
+    return start or parse_date(inspection.get("feedback"))
 
 
 def _whole(value: Any) -> int | None:

@@ -77,6 +77,26 @@ def status_of(value: str) -> str:
             return status
     return value
 
+SOURCES = ("feedback", "complaint", "transferred", "lookback", "self-found")
+# How ledgers name where a problem came from; the first that matches decides.
+_SOURCE_CLUES = (
+    ("complaint", re.compile(r"信访|举报|投诉|来信|来电|12345|12369")),
+    ("transferred", re.compile(r"交办|转办|移交")),
+    ("lookback", re.compile(r"回头看")),
+    ("self-found", re.compile(r"自查|排查|自行发现|巡查发现")),
+    ("feedback", re.compile(r"反馈|督察|通报")),
+)
+
+
+def source_of(value: str) -> str:
+    """A source written in Chinese (群众信访举报, 督察反馈意见) as its contract value;
+    a source no clue recognises is kept as written."""
+    norm = textmod.normalize(value).strip()
+    if norm.lower() in SOURCES:
+        return norm.lower()
+    return next((source for source, clue in _SOURCE_CLUES if clue.search(norm)), value)
+
+
 # The order of an item's fields in the contract: a missing field is located
 # where it belongs, at the next field present after it.
 ITEM_ORDER = ("id", "implements", "problem", "source", "category", "task", "target", "measures", "deadline",
@@ -282,6 +302,8 @@ class _Canonical:
             item["status"] = status_of(status)
             if textmod.normalize(status) not in _STATUS:
                 item.setdefault("status_text", status)     # a sentence: keep it for the report
+        if isinstance(item.get("source"), str):
+            item["source"] = source_of(item["source"])
         if isinstance(item.get("responsible_units"), str):
             item["responsible_units"] = [item["responsible_units"]]
         if isinstance(item.get("measures"), str):
