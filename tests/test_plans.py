@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLE, findings_of
 
 NAMED = {"no-blanket-shutdown", "deadline-and-owner", "no-accountability-substitution", "simplified-hosting"}
-PLANS = sorted((Path(__file__).parent / "plans").glob("*.yaml")) + [EXAMPLE]
+EXAMPLES = sorted(EXAMPLE.parent.glob("*.yaml"))
+PLANS = sorted((Path(__file__).parent / "plans").glob("*.yaml")) + EXAMPLES
 _EXPECT = re.compile(r"#\s*expect:\s*([\w\-, ]+)")
 
 
@@ -33,10 +34,12 @@ def test_marked_lines_are_exactly_the_findings(checker, path):
     assert sorted(found) == sorted(_expected(text))
 
 
-def test_example_findings_are_exactly_its_marked_lines(checker):
-    """The shared example marks every finding a correct checker reports, of
-    any requirement; unmarked items are compliant."""
-    text = EXAMPLE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_findings_are_exactly_its_marked_lines(checker, path):
+    """The bundled examples (the shared county plan, the city ledger) mark
+    every finding a correct checker reports, of any requirement; unmarked
+    items are compliant."""
+    text = path.read_text(encoding="utf-8")
     marked = {(number, match.group(1).split()[0]) for number, line in enumerate(text.splitlines(), start=1)
               if (match := _EXPECT.search(line))}
     assert sorted((f.line, f.requirement) for f in findings_of(checker, text)) == sorted(marked)

@@ -121,6 +121,8 @@ def _citation(rule: Rule) -> dict[str, str]:
 
 def _evidence(plan: Plan, path: tuple[Any, ...], subject: tuple[Any, ...]) -> str:
     """The offending value as written; for a missing value, what the subject is about."""
+    if path in plan.written:
+        return plan.written[path]
     for candidate in (path, subject + ("problem",), subject + ("text",), subject):
         value = value_at(plan.data, candidate)
         if value not in (None, "", [], {}):

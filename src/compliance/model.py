@@ -183,6 +183,7 @@ class Plan:
     items: list[Item] = field(default_factory=list)
     hosting: list[Hosting] = field(default_factory=list)
     accountability: list[Accountability] = field(default_factory=list)
+    written: dict[PathKey, str] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> Pos:
         """Where ``path`` is written, or where it belongs if it is missing.
@@ -236,7 +237,8 @@ def build(document: Document) -> Plan:
     canonical = _Canonical(document)
     data = canonical.top(document.value)
     _validate(data, document.name, canonical)
-    plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys)
+    plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys,
+                written=canonical.written)
     _check_unique_ids(plan)
     plan.items = [_item(index, raw, canonical.numbers) for index, raw in enumerate(data["items"])]
     plan.hosting = [_hosting(index, raw) for index, raw in enumerate(data.get("hosting") or [])]
@@ -260,6 +262,8 @@ class _Canonical:
         self.values: dict[PathKey, Pos] = {}
         self.keys: dict[PathKey, Pos] = {}
         self.numbers: dict[PathKey, str] = {}
+        # Values rewritten to their contract form (已销号 -> closed), as written.
+        self.written: dict[PathKey, str] = {}
 
     def top(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -300,9 +304,11 @@ class _Canonical:
         status = item.get("status")
         if isinstance(status, str) and status not in STATUS_WORDS:
             item["status"] = status_of(status)
+            self.written[path + ("status",)] = status
             if textmod.normalize(status) not in _STATUS:
                 item.setdefault("status_text", status)     # a sentence: keep it for the report
-        if isinstance(item.get("source"), str):
+        if isinstance(item.get("source"), str) and item["source"] not in SOURCES:
+            self.written[path + ("source",)] = item["source"]
             item["source"] = source_of(item["source"])
         if isinstance(item.get("responsible_units"), str):
             item["responsible_units"] = [item["responsible_units"]]
