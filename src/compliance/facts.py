@@ -47,7 +47,7 @@ FIELDS: dict[str, dict[str, str]] = {
                     "target_sense": "string"},
     "link": {"accountability": "key", "item_id": "string"},
     # The run itself: the date checks are made as of (--as-of), as a day number.
-    "run": {"as_of": "number"},
+    "run": {"as_of": "number", "as_of_md": "number"},
     "extension": {"item": "key", "has_reason": "boolean", "has_approval": "boolean", "to": "number"},
     "accountability": {"has_basis": "boolean", "action": "text", "basis": "text"},
     "hosting": {"text": "text", "affirmed": "text", "escort_count": "number"},
@@ -113,7 +113,7 @@ def plan_facts(plan: Plan, as_of: datetime.date | None = None,
         subjects[key] = Subject(path, item)
         facts.append({k: v for k, v in fact.items() if v is not None})
 
-    add({"t": "run", "as_of": day_number(as_of)}, ("run",), None)
+    add({"t": "run", "as_of": day_number(as_of), "as_of_md": as_of.month * 100 + as_of.day}, ("run",), None)
     for item in plan.items:
         for measure in item.measures:
             add(_measure(item, measure), measure.path, item.id)
@@ -152,7 +152,7 @@ def _measure(item: Item, measure: Measure) -> dict[str, Any]:
 def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
     data = item.data
     return {"t": "item", "item_id": item.id, "status": data.get("status") or "unknown",
-            "source": data.get("source"), "deadline_kind": item.deadline.kind,
+            "source": data.get("source") or "unknown", "deadline_kind": item.deadline.kind,
             "deadline": day_number(item.deadline.date), "has_target": present(data.get("target")),
             "has_owner": present(data.get("lead_unit")) or present(data.get("responsible_units")),
             "target": item.target.norm, "target_affirmed": item.target.affirmed,
@@ -169,16 +169,22 @@ def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
 # read from what the item is about (problem, target), never from measures
 # alone, which name many things they do not touch.
 _SECTORS = {
-    "heating": re.compile(r"供热|供暖|采暖|取暖|热力|热源|暖气"),
+    # 采暖季/供暖期 alone is a season, not the sector: 采暖季涉气企业未落实减排.
+    "heating": re.compile(r"(?:供热|供暖|采暖|取暖)(?![季期])|热力|热源|暖气"),
     "gas": re.compile(r"燃气|供气|天然气|液化气"),
     "water": re.compile(r"供水|自来水|(?<!污)水厂"),
     "power": re.compile(r"供电|电网"),
     "food": re.compile(r"粮油|粮食|食品供应|农贸市场|菜市场"),
     "transport": re.compile(r"公交|客运"),
 }
-# A safeguard written into a measure counts as one (先立后破, 确保群众温暖过冬).
-_SAFEGUARD = re.compile(r"先立后破|先建后拆|先通后停|先替代后|温暖过冬|保障[^,;。]{0,8}(?:供应|供暖|供热|供气|供水|用气|用热|民生)|"
-                        r"保供|稳供|备用|应急[^,;。]{0,4}(?:热源|气源|水源|供)|替代[^,;。]{0,6}(?:热源|气源|能源|方案|设施)|过渡")
+# A safeguard written into a measure counts as one (先立后破, 确保群众温暖过冬),
+# and so does the same order in words (管网接入后拆除, 新热源投运后关停) or a
+# stop timed outside the heating season (非采暖季, 供暖期结束后).
+_SAFEGUARD = re.compile(r"先立后破|先建后拆|先通后停|先替代后|温暖过冬|保障[^,;。]{0,8}(?:供应|供暖|供热|供气|供水|用气|用热|用水|用电|民生)|"
+                        r"保供|稳供|备用|应急[^,;。]{0,4}(?:热源|气源|水源|供)|替代[^,;。]{0,6}(?:热源|气源|能源|方案|设施)|过渡|"
+                        r"(?:投运|投产|并网|接入|通气|通电|通水|通热|建成|(?:改造|替代|建设)完成)(?:后|之后|以后)[^;。]{0,16}"
+                        r"(?:拆除|关停|停运|停用|关闭|取缔|淘汰|停炉|退出)|"
+                        r"非(?:采暖|供暖|供热)(?:季|期)|(?:采暖|供暖|供热)(?:季|期)(?:结束|过后)|停暖后")
 _COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
 
 
@@ -275,13 +281,14 @@ def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:
     roles = [normalize(f"{lead.get('role') or ''} {lead.get('name') or ''}")
              for lead in meta.get("leadership") or [] if isinstance(lead, dict)]
     issuer = normalize(str(meta.get("issuer") or ""))
-    party = any(r.startswith("party") or _PARTY.search(r) for r in roles) or bool(re.search(r"中共|党委|党组", issuer))
+    party = any(r.startswith("party") or _PARTY.search(r) for r in roles) or bool(_PARTY.search(issuer))
     government = (any(r.startswith("government") or _GOVERNMENT.search(r) for r in roles)
                   or "政府" in issuer)
     return {"t": "plan", "plan_id": plan.id, "items": len(plan.items), "parent": parent.status,
             "has_disclosure": _recorded(meta.get("disclosure")),
             "disclosure_days": _whole(interval),
-            "complaint_disclosure_days": _whole(disclosure.get("complaint_interval_days", interval)),
+            "complaint_disclosure_days": _whole(interval if disclosure.get("complaint_interval_days") is None
+                                                else disclosure["complaint_interval_days"]),
             "complaints": sum(_complaint(item.data.get("source")) for item in plan.items),
             "has_party_lead": party, "has_government_lead": government,
             "inspection_start": day_number(_inspection_start(meta.get("inspection")))}

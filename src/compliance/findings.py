@@ -98,12 +98,16 @@ def _line_within(plan: Plan, path: tuple[Any, ...], rule: Rule, start: tuple[int
     value = value_at(plan.data, path)
     if not isinstance(value, str) or "\n" not in value.strip():
         return start
-    searches = [(c["field"], re.compile(c["matches"])) for c in rule.when if "matches" in c]
-    if not searches:
+    # Each group must hit: a pattern of its own, or one of an ``any`` whose
+    # every alternative is a pattern.
+    groups = [[c] if "matches" in c else c.get("any", []) for c in rule.when]
+    groups = [[(c["field"], re.compile(c["matches"])) for c in group] for group in groups
+              if group and all("matches" in c for c in group)]
+    if not groups:
         return start
     for offset, line in enumerate(value.split("\n")):
         text = Text.of(line)
-        if all(pattern.search(_view(text, name)) for name, pattern in searches):
+        if all(any(pattern.search(_view(text, name)) for name, pattern in group) for group in groups):
             # A literal block's lines share the block's indentation.
             return start[0] + offset, start[1]
     return start

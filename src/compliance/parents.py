@@ -35,24 +35,37 @@ class Parents:
         if reference is None or not str(reference).strip():
             return Parent("none")
         base = Path(plan.file).parent if plan.file not in ("-", "<stdin>") else Path.cwd()
-        path = (base / str(reference).strip()).resolve()
+        try:
+            path = (base / str(reference).strip()).resolve()
+        except (OSError, RuntimeError, ValueError):
+            # No file can be there (a NUL byte), or a symlink loop: a stranger's
+            # path must become a finding, not a traceback.
+            return Parent("unreadable")
         if not any(path.is_relative_to(root) for root in self.roots):
             return Parent("outside")
         if path not in self._plans:
             self._plans[path] = self._read(path, read or _read_plan)
         found = self._plans[path]
         if found is None:
-            return Parent("missing" if not path.is_file() else "unreadable")
+            return Parent("missing" if not _is_file(path) else "unreadable")
         return Parent("ok", found)
 
     @staticmethod
     def _read(path: Path, read: Callable[[str], Plan]) -> Plan | None:
-        if not path.is_file():
+        if not _is_file(path):
             return None
         try:
             return read(str(path))
         except UserError:
             return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a regular file is there; a name too long to look up is not."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _read_plan(name: str) -> Plan:

@@ -51,7 +51,12 @@ def load_profile(name: str, depth: int = 0) -> Profile:
     extends = raw.get("extends")
     if extends and depth >= _MAX_EXTENDS:
         raise UserError("profiles extend each other too deeply (a cycle?)", str(path))
-    base = load_profile(_relative(extends, path), depth + 1) if extends else Profile("", "", [], {}, "")
+    try:
+        base = load_profile(_relative(extends, path), depth + 1) if extends else Profile("", "", [], {}, "")
+    except UserError as error:
+        # An unknown name in extends is this file's mistake: say which file.
+        error.file = error.file or str(path)
+        raise
     packs = list(base.packs)
     for pack in raw.get("packs") or []:
         folder = _pack(pack, path)
