@@ -87,7 +87,7 @@ def _field_path(plan: Plan, subject: tuple[Any, ...], name: str | None) -> tuple
         return subject
     path = subject + tuple(name.split("."))
     # Point at the deepest part that exists: verification.evidence, else verification.
-    while len(path) > len(subject) + 1 and value_at(plan.data, path) is None:
+    while len(path) > len(subject) + 1 and value_at(plan.data, path) is None and path not in plan.keys:
         path = path[:-1]
     return path
 
@@ -127,7 +127,9 @@ def _evidence(plan: Plan, path: tuple[Any, ...], subject: tuple[Any, ...]) -> st
     """The offending value as written; for a missing value, what the subject is about."""
     if path in plan.written:
         return plan.written[path]
-    for candidate in (path, subject + ("problem",), subject + ("text",), subject):
+    # A plan-level finding about a missing value names the plan, not all of it.
+    fallbacks = (subject + ("problem",), subject + ("text",), subject) if subject else (("plan", "title"), ("plan", "id"))
+    for candidate in (path, *fallbacks):
         value = value_at(plan.data, candidate)
         if value not in (None, "", [], {}):
             return _as_text(value)

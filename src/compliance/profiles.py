@@ -22,7 +22,6 @@ from .resources import data_dir, load_schema
 from .rules import Requirement, Rule, bundled_packs, load_rules, rule_options
 
 DEFAULT = "national"
-_MAX_EXTENDS = 8
 
 
 @dataclass
@@ -40,23 +39,24 @@ def profile_names() -> list[str]:
     return sorted(path.stem for path in (data_dir("rules") / "profiles").glob("*.yaml"))
 
 
-def load_profile(name: str, depth: int = 0) -> Profile:
-    """A bundled profile by name, or a profile file by path."""
-    path = Path(name)
-    if not (name.endswith((".yaml", ".yml")) or path.is_file()):
-        path = data_dir("rules") / "profiles" / f"{name}.yaml"
-        if not path.is_file():
-            raise UserError(f"unknown profile {name!r} (known: {', '.join(profile_names())}, or a profile file)")
+def load_profile(name: str, chain: tuple[Path, ...] = ()) -> Profile:
+    """A bundled profile by name, or a profile file by path; ``chain`` holds
+    the profiles that extend it, to refuse a cycle."""
+    path = _locate(name)
     raw = _read(path)
     extends = raw.get("extends")
-    if extends and depth >= _MAX_EXTENDS:
-        raise UserError("profiles extend each other too deeply (a cycle?)", str(path))
-    try:
-        base = load_profile(_relative(extends, path), depth + 1) if extends else Profile("", "", [], {}, "")
-    except UserError as error:
-        # An unknown name in extends is this file's mistake: say which file.
-        error.file = error.file or str(path)
-        raise
+    chain = chain + (path.resolve(),)
+    base = Profile("", "", [], {}, "")
+    if extends:
+        try:
+            parent = _locate(_relative(extends, path))
+            if parent.resolve() in chain:
+                raise UserError(f"profiles extend each other in a cycle (extends: {extends})")
+            base = load_profile(str(parent), chain)
+        except UserError as error:
+            # An unknown name in extends is this file's mistake: say which file.
+            error.file = error.file or str(path)
+            raise
     packs = list(base.packs)
     for pack in raw.get("packs") or []:
         folder = _pack(pack, path)
@@ -65,6 +65,17 @@ def load_profile(name: str, depth: int = 0) -> Profile:
     options = {**base.options, **(raw.get("options") or {})}
     sources = {**base.sources, **{key: str(path) for key in raw.get("options") or {}}}
     return Profile(raw["name"], raw.get("title", ""), packs, options, str(path), sources)
+
+
+def _locate(name: str) -> Path:
+    """The file of a profile: a path as given, else a bundled profile's name."""
+    path = Path(name)
+    if name.endswith((".yaml", ".yml")) or path.is_file():
+        return path
+    bundled = data_dir("rules") / "profiles" / f"{name}.yaml"
+    if not bundled.is_file():
+        raise UserError(f"unknown profile {name!r} (known: {', '.join(profile_names())}, or a profile file)")
+    return bundled
 
 
 def _read(path: Path) -> dict[str, Any]:

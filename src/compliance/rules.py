@@ -46,7 +46,7 @@ class Option:
                 return int(found[1]) * 100 + int(found[2])
             raise UserError(f"option {self.name!r} must be a month-day such as 11-15, not {value!r}", where)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise UserError(f"option {self.name!r} must be a whole number of {self.type}, not {value!r}", where)
+            raise UserError(f"option {self.name!r} must be a whole number ({self.type}), not {value!r}", where)
         return value
 
 
