@@ -102,3 +102,19 @@ def test_custom_pack_may_define_its_own_requirement(tmp_path):
     rules, requirements = load_rules([*bundled_packs().values(), tmp_path])
     assert "banquet-ban" in requirements
     assert next(r for r in rules if r.id == "X1").severity == "warning"
+
+
+def _split_by_comma(value: object) -> list[str]:
+    """Keys a flow mapping made from Chinese text cut at an ASCII comma
+    ({note: 现场检查,围挡已完成} gives a key 围挡已完成 with no value)."""
+    if isinstance(value, dict):
+        return [k for k, v in value.items() if v is None and re.search(r"[\u4e00-\u9fff]", str(k))] + \
+            [k for v in value.values() for k in _split_by_comma(v)]
+    if isinstance(value, list):
+        return [k for v in value for k in _split_by_comma(v)]
+    return []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_examples_are_not_cut_at_commas(rule):
+    assert _split_by_comma(rule.examples) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import sys
 import tempfile
@@ -212,8 +213,9 @@ def show_rule(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
 
 
 def _example(example: Any) -> str:
-    if isinstance(example, dict):
-        return ", ".join(f"{k}: {v}" for k, v in example.items())
+    # As a rule file would write it: a flow mapping, dates as dates.
+    if isinstance(example, (dict, list)):
+        return json.dumps(example, ensure_ascii=False, default=str)
     return str(example)
 
 
