@@ -30,6 +30,8 @@ class Report:
     profile: str
     as_of: datetime.date
     plans: list[PlanResult] = field(default_factory=list)
+    # The active rules by id: SARIF describes them, other formats may cite them.
+    rules: dict[str, Rule] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -88,8 +90,10 @@ def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan
     except UserError as error:
         error.file = error.file if error.file not in (None, "-") else shown
         result.error = str(error)
+        result.error_line, result.error_column = error.line, error.column
         return result, None
     result.id, result.items = plan.id, len(plan.items)
+    result.item_ids = [item.id for item in plan.items]
     return result, plan
 
 

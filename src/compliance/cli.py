@@ -16,6 +16,8 @@ from . import __version__
 from .errors import ExitCode, UserError
 
 FAIL_ON = ("error", "warning", "info", "never")
+# The names of formats.FORMATS (kept here so that --help does not load the engine).
+FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown")
 LANGS = ("zh", "en")
 
 
@@ -52,9 +54,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here (else stdout).")
+@click.option("--format", "formats", type=click.Choice(FORMAT_NAMES), multiple=True,
+              help="Report format (default text). Repeatable: the n-th --format is written to the n-th --output.")
+@click.option("--output", "-o", "outputs", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              multiple=True,
+              help="Write the report here, atomically (else stdout; - is stdout). Repeatable, paired with --format "
+                   "in order; at most one format may be left for stdout.")
 @click.option("--profile", default="national", show_default=True,
               help="Profile: national, sichuan-2017, qinghai-2024, anyang-2022, or a profile YAML file "
                    "(packs and option values; see 'compliance rules list --profile').")
@@ -64,14 +69,22 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Lowest severity that makes the exit status 1.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Message language.")
-def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, rule_dirs: tuple[str, ...],
-          as_of: datetime.date, fail_on: str, lang: str) -> None:
+def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], profile: str,
+          rule_dirs: tuple[str, ...], as_of: datetime.date, fail_on: str, lang: str) -> None:
     """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json) or - for stdin.
+
+    \b
+    Formats: text (default), json (the report of contract.md), sarif
+    (SARIF 2.1.0, for code scanning), junit (JUnit XML: a testsuite per
+    plan, a testcase per item), github (workflow command annotations),
+    markdown (tables for a merge-request comment).
 
     \b
     Examples:
       compliance check plan.yaml
       compliance check plans/ --format json --output report.json
+      compliance check plans/ --format json -o r.json --format sarif -o r.sarif
+      compliance check plans/ --format sarif -o r.sarif --format github
       compliance check 整改方案.yaml --as-of 2024-03-10 --lang en
       compliance check county.yaml city.yaml        # county's plan.parent is city.yaml
       compliance check ledgers/ --profile anyang-2022 --as-of 2022-12-31
@@ -85,18 +98,39 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, profile: str, ru
     from .parents import Parents, roots_of
     from .profiles import active_rules, load_profile
 
+    targets = _pair_outputs(formats, outputs)
     chosen = load_profile(profile)
     rules, _, options = active_rules(chosen, [Path(d) for d in rule_dirs])
     checker = Checker(rules, lang, as_of, options, Parents(roots_of(list(paths))))
-    report = Report(profile=chosen.name, as_of=as_of)
+    report = Report(profile=chosen.name, as_of=as_of, rules=dict(checker.rules))
     for name in dict.fromkeys(inputs(list(paths))):
         result = checker.check_file(name)
         if result.error:
             click.echo(result.error, err=True)
         report.plans.append(result)
-    color = output is None and fmt == "text" and sys.stdout.isatty()
-    _emit(FORMATS[fmt](report, color=color, lang=lang), output)
+    # Files first, each renamed into place whole; then the one report for stdout.
+    for fmt, output in sorted(targets, key=lambda target: target[1] is None):
+        color = output is None and fmt == "text" and sys.stdout.isatty()
+        _emit(FORMATS[fmt](report, color=color, lang=lang), output)
     sys.exit(_status(report, fail_on))
+
+
+def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) pairs: the n-th --format with the
+    n-th --output; formats beyond the outputs go to stdout, at most one."""
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        raise UserError(f"{len(outputs)} --output for {len(formats)} --format: give a --format for each --output")
+    files = [None if output == "-" else output for output in outputs]
+    targets = list(zip(formats, files + [None] * (len(formats) - len(files))))
+    to_stdout = [fmt for fmt, output in targets if output is None]
+    if len(to_stdout) > 1:
+        raise UserError(f"{len(to_stdout)} formats ({', '.join(to_stdout)}) would go to stdout; "
+                        "give each but one an --output FILE")
+    named = [str(Path(output).resolve()) for output in files if output is not None]
+    if len(set(named)) < len(named):
+        raise UserError("the same --output file is given twice")
+    return targets
 
 
 def _status(report: Any, fail_on: str) -> int:

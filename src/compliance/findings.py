@@ -52,6 +52,11 @@ class PlanResult:
     items: int = 0
     error: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Not in the JSON report: the item ids in plan order (a JUnit testcase
+    # each), and where the error that stopped the plan is, when known.
+    item_ids: list[str] = field(default_factory=list)
+    error_line: int | None = None
+    error_column: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "items": self.items, "error": self.error}

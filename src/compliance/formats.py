@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
+import re
+import urllib.parse
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import click
 
-from .check import Report
-from .findings import Finding, summary
+from .check import STDIN_NAME, Report
+from .findings import Finding, PlanResult, summary
+from .rules import Rule
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -34,10 +41,14 @@ _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 _WORDS = {
     "zh": {"item": "整改任务", "plan": "方案层面", "items": "项任务", "source": "依据", "clean": "未发现问题",
            "unchecked": "未能检查", "summary": "{n} 个问题（错误 {error}，警告 {warning}，提示 {info}），"
-                                               "检查方案 {plans} 个，未能检查 {bad} 个"},
+                                               "检查方案 {plans} 个，未能检查 {bad} 个",
+           "location": "位置", "severity": "级别", "rule": "规则", "requirement": "要求", "message": "问题",
+           "evidence": "原文"},
     "en": {"item": "item", "plan": "plan-level", "items": "items", "source": "source", "clean": "no findings",
            "unchecked": "not checked", "summary": "{n} findings ({error} errors, {warning} warnings, {info} info) "
-                                                  "in {plans} plans checked, {bad} not checked"},
+                                                  "in {plans} plans checked, {bad} not checked",
+           "location": "location", "severity": "severity", "rule": "rule", "requirement": "requirement",
+           "message": "message", "evidence": "evidence"},
 }
 
 
@@ -60,10 +71,14 @@ def as_text(report: Report, color: bool = False, lang: str = "zh") -> str:
             for finding in group:
                 lines.extend(_finding_lines(finding, style, words))
         lines.append("")
+    lines.append(_summary_line(report, words))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_line(report: Report, words: dict[str, str]) -> str:
     counts = summary(report.findings)
     checked = sum(1 for plan in report.plans if not plan.error)
-    lines.append(words["summary"].format(n=len(report.findings), plans=checked, bad=len(report.errors), **counts))
-    return "\n".join(lines) + "\n"
+    return words["summary"].format(n=len(report.findings), plans=checked, bad=len(report.errors), **counts)
 
 
 def _item_order(finding: Finding) -> int:
@@ -85,4 +100,302 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-FORMATS: dict[str, Callable[..., str]] = {"text": as_text, "json": as_json}
+# --- shared by the CI formats ----------------------------------------------------
+
+def _findings(report: Report | PlanResult) -> list[dict[str, Any]]:
+    """The findings of the report or of one plan as serialised once, by
+    Finding.as_dict: every CI format reads these."""
+    return [finding.as_dict() for finding in report.findings]
+
+
+def _repo_path(file: str) -> str:
+    """A file as CI tools want it: relative to the current folder when inside
+    it, with forward slashes."""
+    if file == STDIN_NAME:
+        return file
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return str(path).replace(os.sep, "/")
+
+
+def _error_place(plan: PlanResult) -> tuple[int | None, int | None]:
+    return plan.error_line, plan.error_column
+
+
+def _bare_error(plan: PlanResult) -> str:
+    """Why a plan was not checked, without the file:line:column the format gives apart."""
+    line, column = _error_place(plan)
+    prefix = plan.file + (f":{line}" if line else "") + (f":{column}" if line and column else "") + ": "
+    text = plan.error or ""
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _citation_text(citation: dict[str, str], words: dict[str, str]) -> str:
+    title = f"{citation['title']} " if citation.get("title") else ""
+    return f"{words['source']}: {title}「{citation['quote']}」 ({citation['document']})"
+
+
+# --- SARIF 2.1.0 -------------------------------------------------------------------
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def as_sarif(report: Report, color: bool = False, lang: str = "zh") -> str:
+    """One SARIF 2.1.0 run: every active rule with its help text and citation,
+    one result per finding with its physical location, unloadable plans as
+    tool execution notifications."""
+    words = _WORDS[lang]
+    findings = _findings(report)
+    descriptors = {rule_id: _sarif_rule(rule, lang, words) for rule_id, rule in sorted(report.rules.items())}
+    for finding in findings:      # a finding of a rule the report does not describe
+        descriptors.setdefault(finding["rule"], _sarif_rule_of(finding))
+    index = {rule_id: n for n, rule_id in enumerate(descriptors)}
+    results = [_sarif_result(finding, index[finding["rule"]]) for finding in findings]
+    notifications = [_sarif_notification(plan) for plan in report.plans if plan.error]
+    invocation: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "compliance", "version": report.version,
+                                "semanticVersion": report.version, "rules": list(descriptors.values())}},
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {"profile": report.profile, "as_of": report.as_of.isoformat()},
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sarif_rule(rule: Rule, lang: str, words: dict[str, str]) -> dict[str, Any]:
+    citation = {"document": rule.citation["document"], "title": rule.citation.get("title", ""),
+                "quote": rule.citation["quote"]}
+    rationale = _one_line(rule.rationale)
+    cited = _citation_text(citation, words)
+    descriptor: dict[str, Any] = {"id": rule.id}
+    if rule.title:
+        descriptor["name"] = rule.title
+    descriptor.update({
+        "shortDescription": {"text": rule.message.get(lang) or rule.message["zh"]},
+        "fullDescription": {"text": f"{rationale} {cited}".strip()},
+        "help": {"text": f"{rationale}\n\n{cited}".strip(),
+                 "markdown": f"{rationale}\n\n> {_one_line(citation['quote'])}\n\n{words['source']}: "
+                             f"{citation['title'] or citation['document']} ({citation['document']})".strip()},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "properties": {"requirement": rule.requirement, "citation": citation, "tags": [rule.requirement]},
+    })
+    return descriptor
+
+
+def _sarif_rule_of(finding: dict[str, Any]) -> dict[str, Any]:
+    return {"id": finding["rule"], "shortDescription": {"text": finding["message"]},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[finding["severity"]]},
+            "properties": {"requirement": finding["requirement"], "citation": finding["citation"],
+                           "tags": [finding["requirement"]]}}
+
+
+def _sarif_location(file: str, line: int | None, column: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    if line:
+        location["region"] = {"startLine": max(1, line), "startColumn": max(1, column or 1)}
+    return {"physicalLocation": location}
+
+
+def _uri(file: str) -> str:
+    """A URI reference for the file: relative and percent-encoded, or file:// when absolute."""
+    path = _repo_path(file)
+    if file != STDIN_NAME and Path(path).is_absolute():
+        return Path(path).as_uri()
+    return urllib.parse.quote(path, safe="/")
+
+
+def _sarif_result(finding: dict[str, Any], rule_index: int) -> dict[str, Any]:
+    location = _sarif_location(finding["file"], finding["line"], finding["column"])
+    return {
+        "ruleId": finding["rule"],
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVEL[finding["severity"]],
+        "message": {"text": finding["message"]},
+        "locations": [location],
+        "properties": {key: finding[key] for key in ("requirement", "plan", "item", "path", "evidence", "citation")},
+    }
+
+
+def _sarif_notification(plan: PlanResult) -> dict[str, Any]:
+    line, column = _error_place(plan)
+    return {"level": "error", "message": {"text": _bare_error(plan)},
+            "locations": [_sarif_location(plan.file, line, column)]}
+
+
+# --- JUnit XML ---------------------------------------------------------------------
+
+# XML 1.0 cannot carry these even escaped; a plan can (a stray \x0b).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: Any) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def as_junit(report: Report, color: bool = False, lang: str = "zh") -> str:
+    """One testsuite per plan, one testcase per item plus one for the plan
+    level. Errors and warnings are failures, a <failure> element per finding;
+    infos are not failures and go in the testcase's system-out. A plan that
+    could not be loaded is a testcase with an <error>. The ``failures``
+    counts are of failing testcases, as JUnit counts them."""
+    words = _WORDS[lang]
+    root = ET.Element("testsuites", name="compliance")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for plan in report.plans:
+        suite = _junit_suite(report, plan, _findings(plan), words)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    _set(root, **totals)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _junit_suite(report: Report, plan: PlanResult, findings: list[dict[str, Any]],
+                 words: dict[str, str]) -> ET.Element:
+    suite = ET.Element("testsuite", name=_xml(plan.file))
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("plan", plan.id or ""), ("profile", report.profile), ("as_of", report.as_of.isoformat())):
+        ET.SubElement(properties, "property", name=name, value=_xml(value))
+    if plan.error:
+        case = ET.SubElement(suite, "testcase", classname=_xml(plan.file), name="load")
+        line, column = _error_place(plan)
+        where = f"{plan.file}:{line}:{column}" if line else plan.file
+        error = ET.SubElement(case, "error", message=_xml(plan.error), type="not-checked")
+        error.text = _xml(f"{where}: {words['unchecked']}\n{plan.error}")
+        _set(suite, tests=1, failures=0, errors=1, skipped=0)
+        return suite
+    cases: dict[str | None, list[dict[str, Any]]] = {item: [] for item in plan.item_ids}
+    for finding in findings:
+        cases.setdefault(finding["item"], []).append(finding)
+    cases.pop(None, None)
+    cases[None] = [finding for finding in findings if finding["item"] is None]
+    failures = 0
+    for item, found in cases.items():
+        name = f"item {item}" if item is not None else "plan"
+        case = ET.SubElement(suite, "testcase", classname=_xml(plan.id or plan.file), name=_xml(name))
+        infos = []
+        failures += any(finding["severity"] != "info" for finding in found)
+        for finding in found:
+            if finding["severity"] == "info":
+                infos.append(_junit_text(finding, words))
+                continue
+            failure = ET.SubElement(case, "failure", message=_xml(f"{finding['rule']}: {finding['message']}"),
+                                    type=finding["severity"])
+            failure.text = _xml(_junit_text(finding, words))
+        if infos:
+            ET.SubElement(case, "system-out").text = _xml("\n\n".join(infos))
+    _set(suite, tests=len(cases), failures=failures, errors=0, skipped=0)
+    return suite
+
+
+def _set(element: ET.Element, **counts: int) -> None:
+    for name, count in counts.items():
+        element.set(name, str(count))
+
+
+def _junit_text(finding: dict[str, Any], words: dict[str, str]) -> str:
+    lines = [f"{finding['file']}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']} "
+             f"{finding['requirement']}", finding["message"]]
+    if finding["evidence"]:
+        lines.append(f"> {finding['evidence']}")
+    lines.append(_citation_text(finding["citation"], words))
+    return "\n".join(lines)
+
+
+# --- GitHub workflow commands --------------------------------------------------------
+
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gh_line(command: str, message: str, **properties: Any) -> str:
+    shown = ",".join(f"{key}={_gh_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{command} {shown}::{_gh_data(message)}"
+
+
+def as_github(report: Report, color: bool = False, lang: str = "zh") -> str:
+    """GitHub Actions workflow commands: one annotation line per finding
+    (error, warning, notice for info) and per plan not checked, then a summary."""
+    words = _WORDS[lang]
+    lines = []
+    for plan in report.plans:
+        if plan.error:
+            line, column = _error_place(plan)
+            lines.append(_gh_line("error", _bare_error(plan), file=_repo_path(plan.file), line=line, col=column,
+                                  title=f"compliance {words['unchecked']}"))
+    for finding in _findings(report):
+        message = [finding["message"]]
+        if finding["evidence"]:
+            message.append(f"> {finding['evidence']}")
+        message.append(_citation_text(finding["citation"], words))
+        lines.append(_gh_line(_GITHUB_COMMAND[finding["severity"]], "\n".join(message),
+                              file=_repo_path(finding["file"]), line=finding["line"], col=finding["column"],
+                              title=f"{finding['rule']} {finding['requirement']}"))
+    lines.append(f"compliance: {_summary_line(report, words)}")
+    return "\n".join(lines) + "\n"
+
+
+# --- Markdown, for merge-request comments --------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def _md(text: Any) -> str:
+    """Text safe in a Markdown table cell: HTML and Markdown characters
+    escaped, '|' escaped, line breaks as <br>."""
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def as_markdown(report: Report, color: bool = False, lang: str = "zh") -> str:
+    """A summary line, then per file a table of its findings, for a merge-request comment."""
+    words = _WORDS[lang]
+    lines = [f"**compliance**: {_md(_summary_line(report, words))}", ""]
+    if not report.findings and not report.errors:
+        lines += [f"{_md(words['clean'])}.", ""]
+    header = [words[key] for key in ("location", "severity", "rule", "requirement", "message", "evidence")]
+    for plan in report.plans:
+        if plan.error:
+            lines += [f"#### {_md(plan.file)}", "", f"**{_md(words['unchecked'])}**: {_md(plan.error)}", ""]
+            continue
+        lines += [f"#### {_md(plan.file)} ({_md(plan.id)}, {plan.items} {_md(words['items'])})", ""]
+        found = _findings(plan)
+        if not found:
+            lines += [_md(words["clean"]), ""]
+            continue
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for finding in found:
+            cells = [f"{finding['file']}:{finding['line']}", finding["severity"], finding["rule"],
+                     finding["requirement"], finding["message"], _clip(finding["evidence"])]
+            lines.append("| " + " | ".join(_md(cell) for cell in cells) + " |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+FORMATS: dict[str, Callable[..., str]] = {"text": as_text, "json": as_json, "sarif": as_sarif, "junit": as_junit,
+                                          "github": as_github, "markdown": as_markdown}
