@@ -218,3 +218,16 @@ def test_infer_kind(text: str, kind: str) -> None:
 def test_inferred_kind_uses_affirmed_text() -> None:
     plan = built("  - id: '1'\n    measures:\n      - 对某镇分管负责人进行约谈,给予党内警告处分\n      - 严禁以问责代替整改\n")
     assert [m.kind for m in plan.items[0].measures] == ["accountability", "other"]
+
+
+def test_ledger_cells_written_as_text_are_records(checker):
+    """Ledgers write verification, disclosure and milestones as text cells."""
+    from conftest import findings_of
+    text = ("plan: {id: x, issuer: 中共某县委 某县人民政府, issued: 2024-03-01,"
+            " disclosure: {channel: 县政府网站, interval_days: 30}}\n"
+            "items:\n  - 序号: 1\n    问题: 某企业扬尘\n    整改目标: 完成治理\n    整改措施: [完成堆场覆盖]\n"
+            "    整改时限: 2024-06-30\n    牵头单位: 县生态环境分局\n    整改状态: 已完成\n    完成日期: 2024-03-05\n"
+            "    验收: 2024年3月8日经县整改办现场核查验收\n    公示: 2024年3月9日在县融媒体中心公示\n")
+    assert findings_of(checker, text) == []
+    unverified = text.replace("    验收: 2024年3月8日经县整改办现场核查验收\n", "")
+    assert [(f.rule, f.line) for f in findings_of(checker, unverified)] == [("NPR001", 9)]

@@ -58,6 +58,7 @@ def test_number_none(text: str) -> None:
     ("优良天数比例不低于80%", Quantity(80.0, "%", "min")),
     ("城市生活污水集中收集率提高到70%", Quantity(70.0, "%", "min")),
     ("完成12家铸造企业深度治理", Quantity(12.0, "家", "min")),
+    ("完成农村清洁取暖改造2.5万户", Quantity(25000.0, "户", "min")),
     ("2023年底前完成12家铸造企业深度治理", Quantity(12.0, "家", "min")),
     ("2024年6月底前完成二十五家散乱污企业整治", Quantity(25.0, "家", "min")),
     ("完成一百零八家砖瓦窑企业综合整治", Quantity(108.0, "家", "min")),
@@ -135,6 +136,7 @@ def test_traditional_script() -> None:
     ("陪同人员为3至5人", 5),
     ("县委书记一人陪同,全程陪同不超过十人", 10),
     ("陪同人員不超過3人", 3),
+    ("由属地政府安排专人陪同,人数控制在6人以内", 6),   # the count in the clause after
 ])
 def test_escort_count(text: str, count: int) -> None:
     assert escorts(text) == count

@@ -170,20 +170,40 @@ def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
 # alone, which name many things they do not touch.
 _SECTORS = {
     # 采暖季/供暖期 alone is a season, not the sector: 采暖季涉气企业未落实减排.
-    "heating": re.compile(r"(?:供热|供暖|采暖|取暖)(?![季期])|热力|热源|暖气"),
+    # Loose coal burnt in homes (农村散煤复烧, 民用散煤) and the clean-heating
+    # switch (煤改气/煤改电) are how villages keep warm; a cogeneration plant
+    # (热电厂) heats a town. A coal yard's dust (散煤销售点扬尘) is not heating.
+    "heating": re.compile(r"(?:供热|供暖|采暖|取暖)(?![季期])|热力|热源|暖气|煤改[气电]|热电(?:厂|联产|机组|公司)|"
+                          r"(?:农村|居民|民用|家庭|冬季|山区|平原)散煤|散煤(?:复烧|燃烧|散烧|燃用|使用|污染|治理|管控|替代)"),
     "gas": re.compile(r"燃气|供气|天然气|液化气"),
-    "water": re.compile(r"供水|自来水|(?<!污)水厂"),
+    # A waterworks named only as a landmark (自来水厂取水口上游的排污口) is
+    # not what the item acts on.
+    "water": re.compile(r"(?:供水|自来水|(?<!污)水厂)(?![^,;。]{0,6}(?:上游|下游|周边|周围|附近))"),
     "power": re.compile(r"供电|电网"),
     "food": re.compile(r"粮油|粮食|食品供应|农贸市场|菜市场"),
     "transport": re.compile(r"公交|客运"),
 }
-# A safeguard written into a measure counts as one (先立后破, 确保群众温暖过冬),
-# and so does the same order in words (管网接入后拆除, 新热源投运后关停) or a
-# stop timed outside the heating season (非采暖季, 供暖期结束后).
-_SAFEGUARD = re.compile(r"先立后破|先建后拆|先通后停|先替代后|温暖过冬|保障[^,;。]{0,8}(?:供应|供暖|供热|供气|供水|用气|用热|用水|用电|民生)|"
-                        r"保供|稳供|备用|应急[^,;。]{0,4}(?:热源|气源|水源|供)|替代[^,;。]{0,6}(?:热源|气源|能源|方案|设施)|过渡|"
-                        r"(?:投运|投产|并网|接入|通气|通电|通水|通热|建成|(?:改造|替代|建设)完成)(?:后|之后|以后)[^;。]{0,16}"
-                        r"(?:拆除|关停|停运|停用|关闭|取缔|淘汰|停炉|退出)|"
+# A safeguard written into a measure counts as one (先立后破, 确保群众温暖过冬,
+# 确保城区供水不受影响, 临时供水点), and so does the same order in words
+# (管网接入后拆除, 替代到位后淘汰, 新热源投运后关停; 投运前不得拆除, 保留原锅炉)
+# or a stop timed outside the heating season (非采暖季, 供暖期结束后). Read on
+# the full text: the order is often a prohibition (建成前不得拆除) and 替代
+# is also a negator (清洁能源替代到位后予以淘汰).
+_SUPPLY = r"(?:供应|供暖|供热|供气|供水|供电|用气|用热|用水|用电|取暖|民生|过冬)"
+_STOP = r"(?:拆除|关停|停运|停用|关闭|取缔|淘汰|停炉|停机|停产|退出)"
+# The replacement is in service: 新热源投运, 管网接入, 清洁能源替代到位.
+_READY = (r"(?:投运|投产|并网|接入|通气|通电|通水|通热|建成|(?:改造|替代|建设)完成|"
+          r"(?:替代|热源|气源|电源|水源|供热|供气|供电|管网|改造)[^,;。]{0,4}到位)")
+_SAFEGUARD = re.compile(r"先立后破|不立不破|先建后拆|先通后停|先替代后|以(?:供|气|电|热)定改|温暖过冬|"
+                        rf"(?:保障|确保|保证)[^,;。]{{0,10}}{_SUPPLY}(?!企业|公司|单位|锅炉|机组|设施|厂|站)|不影响[^,;。]{{0,8}}{_SUPPLY}|{_SUPPLY}[^,;。]{{0,4}}不受影响|"
+                        r"(?<!确)保供|稳供|备用|应急[^,;。]{0,4}(?:热源|气源|水源|供)|替代[^,;。]{0,6}(?:热源|气源|能源|方案|设施)|过渡|"
+                        r"临时(?:供水|供气|供热|热源|气源|水源|供应)|送水|联网调度|(?:调度|调配)[^,;。]{0,4}(?:供水|供气|供热|水源|气源|热源)|"
+                        r"保留(?:原有|原)[^,;。]{0,6}(?:取暖|供暖|供热|锅炉|热源|气源|水源|设施)|"
+                        rf"{_READY}(?:后|之后|以后)[^;。]{{0,16}}{_STOP}|"
+                        rf"{_READY}(?:前|之前|以前)[^;。]{{0,8}}(?:不得|严禁|禁止|不|暂缓|保留)[^;。]{{0,4}}{_STOP}|"
+                        # limited to where the replacement is in: 已完成"煤改电"的村庄
+                        r"已(?:经)?(?:完成|实现|实施)[^,;。]{0,10}(?:改造|煤改[气电]|清洁取暖|替代|集中供热|并网|通气|通电)\"?"
+                        r"(?:的|后的)(?:村庄|村|社区|小区|区域|农户|用户|片区)|"
                         r"非(?:采暖|供暖|供热)(?:季|期)|(?:采暖|供暖|供热)(?:季|期)(?:结束|过后)|停暖后")
 _COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
 
@@ -197,7 +217,7 @@ def _sectors(item: Item) -> set[str]:
 
 
 def _safeguarded(item: Item) -> bool:
-    return present(item.data.get("safeguard")) or any(_SAFEGUARD.search(m.text.affirmed) for m in item.measures)
+    return present(item.data.get("safeguard")) or any(_SAFEGUARD.search(m.text.norm) for m in item.measures)
 
 
 def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> dict[str, Any]:
@@ -271,7 +291,9 @@ def _parent_link(item: Item, parent: Parent) -> dict[str, Any]:
 
 
 _PARTY = re.compile(r"党|书记|中共|县委|市委|区委|省委|州委|旗委")
-_GOVERNMENT = re.compile(r"政府|县长|市长|区长|省长|州长|旗长")
+# A department's or a township's administrative head (局长, 厅长, 镇长) is its
+# government-side lead beside the party secretary (党组书记, 镇党委书记).
+_GOVERNMENT = re.compile(r"政府|县长|市长|区长|省长|州长|旗长|乡长|镇长|局长|厅长")
 
 
 def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:

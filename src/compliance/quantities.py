@@ -51,7 +51,7 @@ class Quantity:
 
 
 _UNIT = r"(?P<unit>%|‰|微克/立方米|毫克/立方米|毫克/升|mg/m3|mg/l|μg/m3|ug/m3|吨|万吨|立方米|万立方米|平方米|平方公里|" \
-        r"公顷|万亩|亩|公里|千米|米|家|个|座|处|台|套|条|户|座|天|项|蒸吨)"
+        r"公顷|万亩|亩|公里|千米|米|家|个|座|处|台|套|条|万户|户|座|天|项|蒸吨)"
 # One unit, however it is spelt; a unit of ten thousand (万吨) is its base
 # unit with the value scaled, so 12万吨, 十二万吨 and 120000吨 compare.
 _CANONICAL_UNIT = {"mg/m3": "毫克/立方米", "μg/m3": "微克/立方米", "ug/m3": "微克/立方米", "mg/l": "毫克/升",
@@ -104,7 +104,9 @@ def _sense(before: str | None, after: str | None) -> str | None:
     return None
 
 
-_ESCORT_CLAUSE = re.compile(r"[^,;。\n]*陪同[^,;。\n]*")
+# A clause about accompanying the team, with the clause after it when that
+# only states how many (由属地政府安排专人陪同,人数控制在6人以内).
+_ESCORT_CLAUSE = re.compile(r"[^,;。\n]*陪同[^,;。\n]*(?:,(?:陪同)?(?:人数|人员|总人数|规模|每组|每次)[^,;。\n]*)?")
 # A head count, not a tally of visits (陪同45人次).
 _HEADS = re.compile(rf"(?P<value>{NUMBER})\s*(?:名|人(?!次)|位)")
 # The team's own size (督察组一行8人由1名副局长陪同) is not the escort.

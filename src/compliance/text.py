@@ -89,8 +89,10 @@ _POST_NEGATION = re.compile(
 )
 # Quoted practices named as problems: "一刀切""一律关停"等问题, "一刀切"等…形式主义问题.
 # The words between a quote and its noun may not order the practice: in
-# 对"小散养殖户"采取一律关停的方式 the quote names the target, not a problem.
-_MENTION = re.compile(r'(?:"[^"]{1,20}"){1,6}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
+# 对"小散养殖户"采取一律关停的方式 the quote names the target, not a problem;
+# nor may a verb before the quote (采取"大呼隆"方式集中整治 does it).
+_MENTION = re.compile(r'(?<!采取)(?<!采用)(?<!实行)(?<!实施)(?<!运用)(?<!搞)'
+                      r'(?:"[^"]{1,20}"){1,6}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
                       r'(?:问题|现象|行为|做法|倾向|方式|影响|情况|思维|式)'
                       r'|(?:查处|严查|纠正|整治|排查|防范|督查|通报|曝光)[^,;:!?。"]{0,2}(?:"[^"]{1,20}"){1,6}')
 _CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|"
