@@ -161,7 +161,7 @@ def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
             "has_completed": present(data.get("completed")),
             "has_milestones": present(data.get("milestones")),
             "span_days": _span(issued, item.deadline.date),
-            "due": day_number(_due(item)) if item.deadline.kind == "date" else None,
+            "due": _due_day(item),
             "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
 
 
@@ -224,8 +224,7 @@ def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> d
     """What a ledger records over time, and what an item owes as it goes."""
     data = item.data
     sectors = _sectors(item)
-    quantity = target_quantity(item.target.affirmed)
-    return {"completed_day": day_number(parse_date(data.get("completed"))),
+    return {**_target(item), "completed_day": day_number(parse_date(data.get("completed"))),
             "deadline_md": item.deadline.date.month * 100 + item.deadline.date.day if item.deadline.date else None,
             "livelihood": bool(sectors), "heating": bool(sectors & {"heating", "供热", "供暖", "采暖"}),
             "has_safeguard": _safeguarded(item), "complaint": _complaint(data.get("source")),
@@ -236,9 +235,7 @@ def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> d
             "has_responsible_units": present(data.get("responsible_units")),
             "has_responsible_leader": present(data.get("responsible_leader")),
             "has_responsible_person": present(data.get("responsible_person")),
-            "has_measures": any(present(m.text.original) for m in item.measures),
-            "target_value": quantity.value if quantity else None, "target_unit": quantity.unit if quantity else None,
-            "target_sense": quantity.sense if quantity else None}
+            "has_measures": any(present(m.text.original) for m in item.measures)}
 
 
 def _complaint(source: Any) -> bool:
@@ -276,11 +273,19 @@ def _task(data: dict[str, Any]) -> str:
 
 
 def _parent_item(item: Item) -> dict[str, Any]:
+    return {"t": "parent_item", "item_id": item.id, "due": _due_day(item), **_target(item)}
+
+
+def _target(item: Item) -> dict[str, Any]:
+    """The figure the item's target states, for comparing with a parent's."""
     quantity = target_quantity(item.target.affirmed)
-    return {"t": "parent_item", "item_id": item.id,
-            "due": day_number(_due(item)) if item.deadline.kind == "date" else None,
-            "target_value": quantity.value if quantity else None, "target_unit": quantity.unit if quantity else None,
-            "target_sense": quantity.sense if quantity else None}
+    if quantity is None:
+        return {}
+    return {"target_value": quantity.value, "target_unit": quantity.unit, "target_sense": quantity.sense}
+
+
+def _due_day(item: Item) -> int | None:
+    return day_number(_due(item)) if item.deadline.kind == "date" else None
 
 
 def _parent_link(item: Item, parent: Parent) -> dict[str, Any]:

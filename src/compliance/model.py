@@ -12,14 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from . import text as textmod
 from .dates import Deadline, parse_deadline
 from .errors import UserError
 from .read import Document, PathKey, Pos
-from .resources import load_schema
+from .resources import json_path, schema_error
 
 # Chinese field names as clerks write them (after normalisation to simplified).
 TOP_ALIASES = {"方案": "plan", "整改方案": "plan", "整改任务": "items", "任务清单": "items", "整改清单": "items",
@@ -318,8 +315,7 @@ class _Canonical:
 
 
 def _validate(data: Any, name: str, canonical: _Canonical) -> None:
-    validator = Draft202012Validator(load_schema("plan"))
-    error = best_match(validator.iter_errors(data))
+    error = schema_error("plan", data)
     if error is None:
         return
     path = tuple(error.absolute_path)
@@ -330,8 +326,7 @@ def _validate(data: Any, name: str, canonical: _Canonical) -> None:
         extra = [key for key in error.instance if key not in allowed]
         if extra and path + (extra[0],) in canonical.keys:
             line, column = canonical.keys[path + (extra[0],)]
-    where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-    raise UserError(f"schema: {where}: {_short(error.message)}", name, line, column)
+    raise UserError(f"schema: {json_path(path)}: {_short(error.message)}", name, line, column)
 
 
 def _nearest(values: dict[PathKey, Pos], path: PathKey) -> Pos:

@@ -13,12 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from .errors import UserError
-from .resources import data_dir, load_schema
+from .resources import data_dir, read_yaml
 from .rules import Requirement, Rule, bundled_packs, load_rules, rule_options
 
 DEFAULT = "national"
@@ -43,7 +39,7 @@ def load_profile(name: str, chain: tuple[Path, ...] = ()) -> Profile:
     """A bundled profile by name, or a profile file by path; ``chain`` holds
     the profiles that extend it, to refuse a cycle."""
     path = _locate(name)
-    raw = _read(path)
+    raw = read_yaml(path, "profile", "profile")
     extends = raw.get("extends")
     chain = chain + (path.resolve(),)
     base = Profile("", "", [], {}, "")
@@ -76,22 +72,6 @@ def _locate(name: str) -> Path:
     if not bundled.is_file():
         raise UserError(f"unknown profile {name!r} (known: {', '.join(profile_names())}, or a profile file)")
     return bundled
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read profile: {error}", str(path)) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"invalid YAML: {getattr(error, 'problem', error)}", str(path),
-                        mark.line + 1 if mark else None) from None
-    error = best_match(Draft202012Validator(load_schema("profile")).iter_errors(raw))
-    if error is not None:
-        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise UserError(f"invalid profile: {where}: {error.message}", str(path))
-    return raw
 
 
 def _relative(name: str, profile: Path) -> str:

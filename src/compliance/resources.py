@@ -1,4 +1,5 @@
-"""Where the bundled rules, schemas and example plans are.
+"""Where the bundled rules, schemas and example plans are, and how the
+tool's own YAML files (rules, requirements, profiles) are read.
 
 In a source checkout they are the repository's own folders; an installed
 package carries copies in ``compliance/data/`` (see setup.py).
@@ -10,6 +11,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from .errors import UserError
 
 _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE.parent.parent
@@ -27,3 +34,30 @@ def data_dir(kind: str) -> Path:
 def load_schema(name: str) -> dict[str, Any]:
     with (data_dir("schemas") / f"{name}.schema.json").open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def json_path(parts: Any) -> str:
+    """$.items[0].measures: where a schema error is, as users read it."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def schema_error(name: str, value: Any) -> ValidationError | None:
+    """The most relevant way ``value`` breaks schema ``name``, if any."""
+    return best_match(Draft202012Validator(load_schema(name)).iter_errors(value))
+
+
+def read_yaml(path: Path, what: str, schema: str | None = None) -> Any:
+    """A YAML file of the tool's own kind (a rule, a profile), validated
+    against ``schema``; every problem is a UserError naming the file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read {what}: {error}", str(path)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise UserError(f"invalid YAML: {getattr(error, 'problem', error)}", str(path),
+                        mark.line + 1 if mark else None) from None
+    error = schema_error(schema, raw) if schema else None
+    if error is not None:
+        raise UserError(f"invalid {what}: {json_path(error.absolute_path)}: {error.message}", str(path))
+    return raw

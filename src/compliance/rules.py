@@ -13,13 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from .errors import UserError
 from .facts import FIELDS, ORDER
-from .resources import data_dir, load_schema
+from .resources import data_dir, read_yaml
 
 SEVERITIES = ("error", "warning", "info")
 REQUIREMENTS_FILE = "requirements.yaml"
@@ -170,7 +166,7 @@ def load_requirements(folder: Path) -> dict[str, Requirement]:
     path = folder / REQUIREMENTS_FILE
     if not path.is_file():
         return {}
-    raw = _read_yaml(path)
+    raw = read_yaml(path, "requirements file")
     if not isinstance(raw, dict) or not isinstance(raw.get("requirements"), dict):
         raise UserError("expected a mapping 'requirements' of key -> {title, severity}", str(path))
     found = {}
@@ -225,23 +221,8 @@ def rule_options(rules: list[Rule]) -> dict[str, Option]:
     return {name: option for rule in rules for name, option in rule.options.items()}
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read rule file: {error}", str(path)) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(f"invalid YAML: {getattr(error, 'problem', error)}", str(path),
-                        mark.line + 1 if mark else None) from None
-
-
 def load_rule(path: Path, requirements: dict[str, Requirement]) -> Rule:
-    raw = _read_yaml(path)
-    error = best_match(Draft202012Validator(load_schema("rule")).iter_errors(raw))
-    if error is not None:
-        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise UserError(f"invalid rule: {where}: {error.message}", str(path))
+    raw = read_yaml(path, "rule", "rule")
     if raw["requirement"] not in requirements:
         raise UserError(f"unknown requirement key {raw['requirement']!r}", str(path))
     rule = Rule(id=raw["id"], requirement=raw["requirement"],
