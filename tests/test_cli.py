@@ -24,7 +24,7 @@ EXPECTED = [(45, "no-blanket-shutdown", "2"), (76, "deadline-and-owner", "4"),
             (85, "no-accountability-substitution", "5"), (114, "deadline-and-owner", "7"),
             (139, "simplified-hosting", None), (140, "simplified-hosting", None)]
 FINDING_KEYS = {"rule", "requirement", "severity", "file", "line", "column", "plan", "item", "path", "message",
-                "evidence", "citation"}
+                "evidence", "citation", "waived"}
 RULES = {rule.id: rule for rule in load_rules()[0]}
 
 
@@ -71,7 +71,9 @@ def test_check_json_contract() -> None:
     result = run("check", EXAMPLE_NAME, *AS_OF, "--format", "json")
     assert result.exit_code == 1
     data = report(result)
-    assert list(data) == ["tool", "profile", "as_of", "plans", "findings", "summary"]
+    # The contract's keys first, in its order; baseline and manifest extend it.
+    assert list(data) == ["tool", "profile", "as_of", "plans", "findings", "summary", "baseline", "manifest"]
+    assert data["baseline"] is None
     assert data["tool"]["name"] == "compliance" and set(data["tool"]) == {"name", "version"}
     assert (data["profile"], data["as_of"]) == ("national", "2024-03-10")
     assert data["plans"] == [{"file": EXAMPLE_NAME, "id": "example-county-2024", "items": 8, "error": None}]
@@ -90,7 +92,7 @@ def test_check_json_contract() -> None:
         9, "items[1].measures[0]", "为迎接督察回头看,对全县砖瓦窑一律关停,先停再说")
     assert by_line[139]["path"] == "hosting[0]"
     counts = {s: sum(f["severity"] == s for f in data["findings"]) for s in ("error", "warning", "info")}
-    assert data["summary"] == counts
+    assert data["summary"] == {**counts, "waived": 0}
 
 
 def test_check_lang_en() -> None:
@@ -301,12 +303,19 @@ def test_one_line_usage_errors(args: list[str], fragment: str) -> None:
     assert len(lines) == 1 and fragment in lines[0]
 
 
+def test_check_without_paths_or_configuration_says_so(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("compliance: no plans given: name files or folders, "
+                                     "or list 'paths' in .compliance.yaml")
+
+
 @pytest.mark.parametrize("args", [
     ["check", EXAMPLE_NAME, "--as-of", "2024-13-01"],
     ["check", EXAMPLE_NAME, "--as-of", "yesterday"],
     ["check", EXAMPLE_NAME, "--fail-on", "sometimes"],
     ["check", EXAMPLE_NAME, "--lang", "fr"],
-    ["check"],
     ["frobnicate"],
 ])
 def test_bad_options_exit_2(args: list[str]) -> None:

@@ -8,19 +8,25 @@ inputs are still checked.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, waivers
+from .config import ConfigWaiver
 from .engine import Engine, EngineError
 from .errors import UserError
 from .facts import Parent, plan_facts
 from .findings import Finding, PlanResult, locate
 from .model import Plan, build
 from .parents import Parents
-from .read import Document, expand_inputs, load, parse
+from .read import Document, expand_inputs, load, parse, read_bytes
 from .rules import Rule
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 STDIN_NAME = "<stdin>"
 
@@ -32,10 +38,18 @@ class Report:
     plans: list[PlanResult] = field(default_factory=list)
     # The active rules by id: SARIF describes them, other formats may cite them.
     rules: dict[str, Rule] = field(default_factory=dict)
+    # What reproduces the run (compliance.manifest), and what --baseline hid.
+    manifest: dict[str, Any] = field(default_factory=dict)
+    baseline: dict[str, Any] | None = None
 
     @property
     def findings(self) -> list[Finding]:
         return [finding for plan in self.plans for finding in plan.findings]
+
+    @property
+    def standing(self) -> list[Finding]:
+        """The findings not waived: the ones --fail-on counts."""
+        return [finding for finding in self.findings if not finding.waived]
 
     @property
     def errors(self) -> list[str]:
@@ -48,8 +62,14 @@ class Checker:
     """Rules compiled once; plans checked one at a time, each in its own engine state."""
 
     def __init__(self, rules: list[Rule], lang: str = "zh", as_of: datetime.date | None = None,
-                 options: dict[str, int] | None = None, parents: Parents | None = None) -> None:
+                 options: dict[str, int] | None = None, parents: Parents | None = None,
+                 config_waivers: list[ConfigWaiver] | None = None, config_file: str | None = None,
+                 known: set[str] | None = None) -> None:
         self.rules = {rule.id: rule for rule in rules}
+        self.config_waivers = config_waivers or []
+        self.config_file = config_file or ".compliance.yaml"
+        # What a waiver may name: more than the active rules when the run knows more.
+        self.known = known if known is not None else set(self.rules) | {r.requirement for r in rules}
         self.engine = Engine(rules, options)
         self.lang = lang
         self.as_of = as_of or datetime.date.today()
@@ -59,14 +79,20 @@ class Checker:
     def check_plan(self, plan: Plan, parent: Parent | None = None) -> list[Finding]:
         facts, subjects = plan_facts(plan, self.as_of, parent)
         matches = self.engine.run(facts)
-        return locate(plan, matches, subjects, self.rules, self.lang)
+        found = locate(plan, matches, subjects, self.rules, self.lang)
+        given = waivers.plan_waivers(plan) + waivers.config_waivers(plan, self.config_waivers, self.config_file)
+        return waivers.apply(found, given, self.as_of, self.known, self.lang) if given else found
 
     def check_file(self, name: str) -> PlanResult:
         return self._check(name, lambda: load(name))
 
     def check_text(self, text: str, name: str) -> PlanResult:
         """Check a plan held in memory, as if read from a file called ``name``."""
-        return self._check(name, lambda: parse(text, name))
+        def read() -> Document:
+            document = parse(text, name)
+            document.raw = text.encode("utf-8", "surrogatepass")
+            return document
+        return self._check(name, read)
 
     def _check(self, name: str, read: Callable[[], Document]) -> PlanResult:
         result, plan = load_plan(name, read)
@@ -94,7 +120,17 @@ def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan
         return result, None
     result.id, result.items = plan.id, len(plan.items)
     result.item_ids = [item.id for item in plan.items]
+    result.sha256, result.size = hashlib.sha256(document.raw).hexdigest(), len(document.raw)
     return result, plan
+
+
+def input_hash(name: str) -> tuple[str | None, int | None]:
+    """The hash and size of an input that could not be loaded, if its bytes can be read."""
+    try:
+        data = read_bytes(name)
+    except UserError:
+        return None, None
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def validate_file(name: str) -> PlanResult:
@@ -107,3 +143,39 @@ def inputs(paths: list[str]) -> list[str]:
     if not names:
         raise UserError("no plan files found (looked for *.yaml, *.yml, *.json)")
     return names
+
+
+class Run:
+    """One check command: a Checker per settings variant (a file an
+    override matches may have other rules or options), all sharing the
+    run's parent plans and date."""
+
+    def __init__(self, settings: "Settings", as_of: datetime.date, parents: Parents) -> None:
+        from .rules import bundled_packs, load_rules
+
+        self.settings = settings
+        self.as_of = as_of
+        self.parents = parents
+        self._checkers: dict[Any, Checker] = {}
+        bundled = load_rules(list(bundled_packs().values()))[0]
+        self.known = ({rule.id for rule in [*settings.available, *bundled]} | set(settings.requirements))
+
+    def checker(self, name: str) -> Checker:
+        variant = self.settings.variant(name)
+        if variant.key not in self._checkers:
+            config = self.settings.config
+            self._checkers[variant.key] = Checker(
+                list(variant.rules), self.settings.lang, self.as_of, dict(variant.options), self.parents,
+                config.waivers, str(config.file) if config.file else None, self.known)
+        return self._checkers[variant.key]
+
+    def check_file(self, name: str) -> PlanResult:
+        result = self.checker(name).check_file(name)
+        if result.sha256 is None and name != "-":
+            result.sha256, result.size = input_hash(name)
+        return result
+
+    def report(self) -> Report:
+        """An empty report describing the base rules and the waiver rules."""
+        rules = {rule.id: rule for rule in self.settings.base.rules} | waivers.META_RULES
+        return Report(profile=self.settings.profile.name, as_of=self.as_of, rules=rules)

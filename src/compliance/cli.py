@@ -53,31 +53,45 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "formats", type=click.Choice(FORMAT_NAMES), multiple=True,
               help="Report format (default text). Repeatable: the n-th --format is written to the n-th --output.")
 @click.option("--output", "-o", "outputs", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
               multiple=True,
               help="Write the report here, atomically (else stdout; - is stdout). Repeatable, paired with --format "
                    "in order; at most one format may be left for stdout.")
-@click.option("--profile", default="national", show_default=True,
-              help="Profile: national, sichuan-2017, qinghai-2024, anyang-2022, or a profile YAML file "
-                   "(packs and option values; see 'compliance rules list --profile').")
+@click.option("--profile", help="Profile: national (default), sichuan-2017, qinghai-2024, anyang-2022, or a "
+                                "profile YAML file (packs and option values; see 'compliance rules list --profile').")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Extra folder of rule files (a rule pack), added to the profile's rules. Repeatable.")
+@click.option("--option", "option_values", multiple=True, metavar="NAME=VALUE",
+              help="Set a rule option (e.g. max_escorts=3), over the profile and configuration. Repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Configuration file (default: .compliance.yaml here or in the nearest folder above).")
+@click.option("--no-config", is_flag=True, help="Use no configuration file.")
 @click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Date for overdue and cadence checks (default: today).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Lowest severity that makes the exit status 1.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Message language.")
-def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], profile: str,
-          rule_dirs: tuple[str, ...], as_of: datetime.date, fail_on: str, lang: str) -> None:
-    """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json) or - for stdin.
+@click.option("--fail-on", type=click.Choice(FAIL_ON),
+              help="Lowest severity that makes the exit status 1 (default: error, or the configuration's fail-on).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Report only findings not in this baseline, and list its entries that are fixed "
+                   "(default: the configuration's baseline).")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, writable=True),
+              help="Record the findings that stand (by plan, item and rule) as the baseline; exit 0 unless "
+                   "an input cannot be used.")
+@click.option("--lang", type=click.Choice(LANGS), help="Message language (default zh).")
+def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], profile: str | None,
+          rule_dirs: tuple[str, ...], option_values: tuple[str, ...], config_file: str | None, no_config: bool,
+          as_of: datetime.date, fail_on: str | None, baseline_file: str | None, write_baseline: str | None,
+          lang: str | None) -> None:
+    """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json) or - for stdin;
+    without PATHS, the configuration's paths.
 
     \b
     Formats: text (default), json (the report of contract.md), sarif
     (SARIF 2.1.0, for code scanning), junit (JUnit XML: a testsuite per
     plan, a testcase per item), github (workflow command annotations),
-    markdown (tables for a merge-request comment).
+    markdown (tables for a merge-request comment). Every format shows
+    waived findings, marked; json, sarif and junit carry the run manifest.
 
     \b
     Examples:
@@ -88,31 +102,80 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
       compliance check 整改方案.yaml --as-of 2024-03-10 --lang en
       compliance check county.yaml city.yaml        # county's plan.parent is city.yaml
       compliance check ledgers/ --profile anyang-2022 --as-of 2022-12-31
+      compliance check plans/ --write-baseline .compliance-baseline.json
+      compliance check plans/ --baseline .compliance-baseline.json
 
-    
+    \b
     A plan's plan.parent (a path relative to the plan) is resolved among
     the plans given, or read from disk, but never outside the folders given.
+    Settings come from the command line, else .compliance.yaml (profile,
+    packs, disable, severity, options, overrides, fail-on, waivers,
+    baseline, paths, exclude), else the profile.
     """
-    from .check import Checker, Report, inputs
+    from . import baseline as baselines
+    from .check import Run
     from .formats import FORMATS
+    from .manifest import manifest
     from .parents import Parents, roots_of
-    from .profiles import active_rules, load_profile
+    from .settings import resolve
 
     targets = _pair_outputs(formats, outputs)
-    chosen = load_profile(profile)
-    rules, _, options = active_rules(chosen, [Path(d) for d in rule_dirs])
-    checker = Checker(rules, lang, as_of, options, Parents(roots_of(list(paths))))
-    report = Report(profile=chosen.name, as_of=as_of, rules=dict(checker.rules))
-    for name in dict.fromkeys(inputs(list(paths))):
-        result = checker.check_file(name)
+    config = _config(config_file, no_config)
+    settings = resolve(config, profile, rule_dirs, fail_on, lang, _option_pairs(option_values))
+    paths = paths or tuple(config.paths)
+    names = _plan_names(paths, config)
+    # Read before the plans are checked: a bad baseline fails fast.
+    baseline = None if write_baseline else Path(baseline_file) if baseline_file else config.baseline
+    accepted = baselines.read(baseline) if baseline is not None else []
+    run = Run(settings, as_of, Parents(roots_of(list(paths))))
+    report = run.report()
+    for name in names:
+        result = run.check_file(name)
         if result.error:
             click.echo(result.error, err=True)
         report.plans.append(result)
+    if write_baseline:
+        _emit(baselines.text_of(report.plans), write_baseline)
+    elif baseline is not None:
+        report.baseline = baselines.apply(report.plans, accepted, str(baseline))
+    report.manifest = manifest(settings, report.plans, as_of, baseline)
     # Files first, each renamed into place whole; then the one report for stdout.
     for fmt, output in sorted(targets, key=lambda target: target[1] is None):
         color = output is None and fmt == "text" and sys.stdout.isatty()
-        _emit(FORMATS[fmt](report, color=color, lang=lang), output)
-    sys.exit(_status(report, fail_on))
+        _emit(FORMATS[fmt](report, color=color, lang=settings.lang), output)
+    sys.exit(_status(report, "never" if write_baseline else settings.fail_on))
+
+
+def _plan_names(paths: tuple[str, ...], config: Any) -> list[str]:
+    """The plan files to read: PATHS or the configuration's, less what it
+    excludes, less the configuration and baseline files themselves."""
+    from .check import inputs
+
+    paths = paths or tuple(config.paths)
+    if not paths:
+        raise UserError("no plans given: name files or folders, or list 'paths' in .compliance.yaml")
+    skip = {str(path.resolve()) for path in (config.file, config.baseline) if path}
+    return [name for name in dict.fromkeys(inputs(list(paths)))
+            if not config.excluded(name) and (name == "-" or str(Path(name).resolve()) not in skip)]
+
+
+def _config(config_file: str | None, no_config: bool) -> Any:
+    from .config import Config, find_config, load_config
+
+    if no_config:
+        return Config()
+    found = Path(config_file) if config_file else find_config(Path.cwd())
+    return load_config(found) if found else Config()
+
+
+def _option_pairs(values: tuple[str, ...]) -> dict[str, Any]:
+    pairs: dict[str, Any] = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--option {value!r}: expected NAME=VALUE, such as max_escorts=3")
+        pairs[name.strip()] = int(given) if given.strip().isdigit() else given.strip()
+    return pairs
 
 
 def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -138,7 +201,7 @@ def _status(report: Any, fail_on: str) -> int:
 
     if report.errors:
         return ExitCode.USAGE
-    if fail_on != "never" and any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.findings):
+    if fail_on != "never" and any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.standing):
         return ExitCode.FINDINGS
     return ExitCode.OK
 
@@ -164,13 +227,18 @@ def _emit(text: str, output: str | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-def validate(paths: tuple[str, ...]) -> None:
-    """Report parse and schema errors only; exit 2 if any input is unusable."""
-    from .check import inputs, validate_file
+@click.argument("paths", nargs=-1)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Configuration file (default: .compliance.yaml here or in the nearest folder above).")
+@click.option("--no-config", is_flag=True, help="Use no configuration file.")
+def validate(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> None:
+    """Report parse and schema errors only; exit 2 if any input is unusable.
+    Without PATHS, the configuration's paths (its exclude applies too)."""
+    from .check import validate_file
 
+    config = _config(config_file, no_config)
     failed = 0
-    for name in inputs(list(paths)):
+    for name in _plan_names(paths, config):
         result = validate_file(name)
         if result.error:
             failed += 1
@@ -251,6 +319,74 @@ def _example(example: Any) -> str:
     if isinstance(example, (dict, list)):
         return json.dumps(example, ensure_ascii=False, default=str)
     return str(example)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--profile", default="national", show_default=True,
+              help="Show option values, and whether the rule is on, in this profile (a name or a profile file).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Extra folder of rule files, whose rules can be explained too. Repeatable.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+              help="Which message comes first.")
+def explain(rule_id: str, profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
+    """Explain RULE_ID: why it exists and what it reports.
+
+    \b
+    Prints the rule's requirement, pack, severity and messages, its
+    rationale in full, the document it cites with the whole paragraph
+    the quote is from, its options with their values in the profile
+    (profile value or default), and its pass and fail examples.
+
+    \b
+    Examples:
+      compliance explain NBS001
+      compliance explain SH005 --profile docs/example-pack/profile.yaml
+      compliance explain PRV002 --rules docs/example-pack/province-rules
+      compliance explain PRC001 --profile anyang-2022 --lang en
+    """
+    from .explain import explain as explanation
+
+    click.echo(explanation(rule_id, _example, profile, [Path(d) for d in rule_dirs], lang), nl=False)
+
+
+@main.command("test-rules")
+@click.argument("packs", nargs=-1, required=True, metavar="PACK...")
+@click.option("--profile", default=None,
+              help="Run the examples with this profile's rules and option values (a name or a profile file). "
+                   "Default: a bundled pack's own profile, else national.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Extra folder of rule files loaded alongside (e.g. a pack whose requirement keys these use). "
+                   "Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Report format.")
+def test_rules_command(packs: tuple[str, ...], profile: str | None, rule_dirs: tuple[str, ...], fmt: str) -> None:
+    """Run the pass and fail examples of the rules in each PACK folder.
+
+    \b
+    Each example becomes a small plan, checked in a fresh temporary folder
+    as of 2024-03-10 with the profile's rules and option values plus the
+    pack: a fail example must make its rule fire, a pass example must not.
+    Prints a line per case (PASS NBS001 fail[0]; FAIL PRV002 pass[1]: what
+    fired, and the rule file) and a summary line.
+
+    \b
+    Exit status: 0 every case passes; 1 a case fails; 2 a pack cannot be
+    used (not a folder, no rule files, an invalid rule).
+
+    \b
+    Examples:
+      compliance test-rules rules/national
+      compliance test-rules my-office/rules --profile my-office/profile.yaml
+      compliance test-rules docs/example-pack/province-rules --format json
+    """
+    from .ruletests import PackRun, default_profile, json_report, run_pack_tests, text_report
+
+    runs = [PackRun(pack, profile or default_profile(Path(pack)),
+                    run_pack_tests(Path(pack), profile, [Path(d) for d in rule_dirs])) for pack in packs]
+    click.echo((json_report if fmt == "json" else text_report)(runs), nl=False)
+    failed = any(not case.ok for run in runs for case in run.cases)
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

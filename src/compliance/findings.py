@@ -32,12 +32,15 @@ class Finding:
     message: str
     evidence: str
     citation: dict[str, str]
+    # The waiver that accepts this finding (compliance.waivers), if any.
+    waived: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "requirement": self.requirement, "severity": self.severity,
                 "file": self.file, "line": self.line, "column": self.column, "plan": self.plan,
                 "item": self.item, "path": self.path, "message": self.message, "evidence": self.evidence,
-                "citation": dict(self.citation)}
+                "citation": dict(self.citation),
+                "waived": dict(self.waived) if self.waived else None}
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.path)
@@ -57,6 +60,9 @@ class PlanResult:
     item_ids: list[str] = field(default_factory=list)
     error_line: int | None = None
     error_column: int | None = None
+    # The input's bytes, for the run manifest.
+    sha256: str | None = None
+    size: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "items": self.items, "error": self.error}
@@ -152,7 +158,8 @@ def _as_text(value: Any) -> str:
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0}
+    """Counts by severity of the findings that stand, and how many are waived."""
+    counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
     for finding in findings:
-        counts[finding.severity] += 1
+        counts["waived" if finding.waived else finding.severity] += 1
     return counts

@@ -30,6 +30,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "plans": [plan.as_dict() for plan in report.plans],
         "findings": [finding.as_dict() for finding in findings],
         "summary": summary(findings),
+        "baseline": report.baseline,
+        "manifest": report.manifest,
     }
 
 
@@ -43,12 +45,14 @@ _WORDS = {
            "unchecked": "未能检查", "summary": "{n} 个问题（错误 {error}，警告 {warning}，提示 {info}），"
                                                "检查方案 {plans} 个，未能检查 {bad} 个",
            "location": "位置", "severity": "级别", "rule": "规则", "requirement": "要求", "message": "问题",
-           "evidence": "原文"},
+           "evidence": "原文", "waived": "已豁免", "waived_count": "，另有已豁免 {n} 个", "approved_by": "批准", "expires": "有效期至",
+           "baseline": "基线：{matched} 个已知问题未列出，{fixed} 个已整改", "fixed": "（已整改：{which}）"},
     "en": {"item": "item", "plan": "plan-level", "items": "items", "source": "source", "clean": "no findings",
            "unchecked": "not checked", "summary": "{n} findings ({error} errors, {warning} warnings, {info} info) "
                                                   "in {plans} plans checked, {bad} not checked",
            "location": "location", "severity": "severity", "rule": "rule", "requirement": "requirement",
-           "message": "message", "evidence": "evidence"},
+           "message": "message", "evidence": "evidence", "waived": "waived", "waived_count": "; {n} waived", "approved_by": "approved by",
+           "expires": "until", "baseline": "baseline: {matched} known findings not shown, {fixed} fixed", "fixed": " (fixed: {which})"},
 }
 
 
@@ -69,8 +73,10 @@ def as_text(report: Report, color: bool = False, lang: str = "zh") -> str:
         for item, group in groupby(ordered, key=lambda f: f.item):
             lines.append(f"  {words['item']} {item}" if item is not None else f"  {words['plan']}")
             for finding in group:
-                lines.extend(_finding_lines(finding, style, words))
+                lines.extend(_finding_lines(finding, style, words, plan.file))
         lines.append("")
+    if report.baseline:
+        lines.append(_baseline_line(report.baseline, words))
     lines.append(_summary_line(report, words))
     return "\n".join(lines) + "\n"
 
@@ -78,19 +84,45 @@ def as_text(report: Report, color: bool = False, lang: str = "zh") -> str:
 def _summary_line(report: Report, words: dict[str, str]) -> str:
     counts = summary(report.findings)
     checked = sum(1 for plan in report.plans if not plan.error)
-    return words["summary"].format(n=len(report.findings), plans=checked, bad=len(report.errors), **counts)
+    line = words["summary"].format(n=len(report.standing), plans=checked, bad=len(report.errors), **counts)
+    return line + (words["waived_count"].format(n=counts["waived"]) if counts["waived"] else "")
+
+
+def _baseline_line(baseline: dict[str, Any], words: dict[str, str]) -> str:
+    line = words["baseline"].format(matched=baseline["matched"], fixed=len(baseline["fixed"]))
+    # plan/item/rule of each entry now fixed, so the baseline can be rewritten smaller.
+    which = ", ".join(f"{e['plan']}/{e['item'] if e['item'] is not None else '-'}/{e['rule']}"
+                      for e in baseline["fixed"])
+    return line + words["fixed"].format(which=which) if which else line
+
+
+def _waiver_text(waived: dict[str, Any], words: dict[str, str]) -> str:
+    """[waived: reason; approved by X; until 2025-06-30]"""
+    parts = [str(waived.get("reason") or "")]
+    if waived.get("approved_by"):
+        parts.append(f"{words['approved_by']} {waived['approved_by']}")
+    if waived.get("expires"):
+        parts.append(f"{words['expires']} {waived['expires']}")
+    return f"[{words['waived']}: {'; '.join(parts)}]"
 
 
 def _item_order(finding: Finding) -> int:
     return finding.line
 
 
-def _finding_lines(finding: Finding, style: Callable[..., str], words: dict[str, str]) -> list[str]:
-    severity = style(finding.severity, fg=_SEVERITY_COLOR[finding.severity], bold=True)
-    lines = [f"    {finding.line}:{finding.column}  {severity}  {finding.message}  "
+def _finding_lines(finding: Finding, style: Callable[..., str], words: dict[str, str], file: str) -> list[str]:
+    if finding.waived:
+        severity = style(f"{finding.severity}({words['waived']})", dim=True)
+    else:
+        severity = style(finding.severity, fg=_SEVERITY_COLOR[finding.severity], bold=True)
+    # A waiver kept in the configuration is found there, not in the plan.
+    where = f"{finding.file}:" if finding.file != file else ""
+    lines = [f"    {where}{finding.line}:{finding.column}  {severity}  {finding.message}  "
              + style(f"[{finding.requirement} {finding.rule}]", dim=True)]
     if finding.evidence:
         lines.append(f"      > {_clip(finding.evidence)}")
+    if finding.waived:
+        lines.append(style(f"      {_waiver_text(finding.waived, words)}", dim=True))
     lines.append(style(f"      {words['source']}: {finding.citation['quote']}", dim=True))
     return lines
 
@@ -160,6 +192,7 @@ def as_sarif(report: Report, color: bool = False, lang: str = "zh") -> str:
         descriptors.setdefault(finding["rule"], _sarif_rule_of(finding))
     index = {rule_id: n for n, rule_id in enumerate(descriptors)}
     results = [_sarif_result(finding, index[finding["rule"]]) for finding in findings]
+    artifacts = [_sarif_artifact(entry) for entry in report.manifest.get("inputs", []) if entry["sha256"]]
     notifications = [_sarif_notification(plan) for plan in report.plans if plan.error]
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
     if notifications:
@@ -172,8 +205,10 @@ def as_sarif(report: Report, color: bool = False, lang: str = "zh") -> str:
                                 "semanticVersion": report.version, "rules": list(descriptors.values())}},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
+            "artifacts": artifacts,
             "results": results,
-            "properties": {"profile": report.profile, "as_of": report.as_of.isoformat()},
+            "properties": {"profile": report.profile, "as_of": report.as_of.isoformat(),
+                           "manifest": report.manifest, "baseline": report.baseline},
         }],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
@@ -221,8 +256,23 @@ def _uri(file: str) -> str:
     return urllib.parse.quote(path, safe="/")
 
 
+def _sarif_artifact(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"location": {"uri": _uri(entry["file"])}, "length": entry["bytes"], "hashes": {"sha-256": entry["sha256"]}}
+
+
 def _sarif_result(finding: dict[str, Any], rule_index: int) -> dict[str, Any]:
     location = _sarif_location(finding["file"], finding["line"], finding["column"])
+    result = _sarif_result_body(finding, rule_index, location)
+    waived = finding["waived"]
+    if waived:
+        # In the plan file, or kept apart in the configuration.
+        kind = "inSource" if waived["file"] == finding["file"] else "external"
+        result["suppressions"] = [{"kind": kind, "status": "accepted", "justification": waived["reason"] or "",
+                                   "properties": waived}]
+    return result
+
+
+def _sarif_result_body(finding: dict[str, Any], rule_index: int, location: dict[str, Any]) -> dict[str, Any]:
     return {
         "ruleId": finding["rule"],
         "ruleIndex": rule_index,
@@ -272,8 +322,13 @@ def _junit_suite(report: Report, plan: PlanResult, findings: list[dict[str, Any]
                  words: dict[str, str]) -> ET.Element:
     suite = ET.Element("testsuite", name=_xml(plan.file))
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("plan", plan.id or ""), ("profile", report.profile), ("as_of", report.as_of.isoformat())):
-        ET.SubElement(properties, "property", name=name, value=_xml(value))
+    manifest = report.manifest
+    entry = next((e for e in manifest.get("inputs", []) if e["file"] == plan.file), {})
+    for name, value in (("plan", plan.id or ""), ("profile", report.profile), ("as_of", report.as_of.isoformat()),
+                        ("tool_version", report.version), ("rules_sha256", manifest.get("rules", {}).get("sha256")),
+                        ("input_sha256", entry.get("sha256"))):
+        if value is not None:
+            ET.SubElement(properties, "property", name=name, value=_xml(value))
     if plan.error:
         case = ET.SubElement(suite, "testcase", classname=_xml(plan.file), name="load")
         line, column = _error_place(plan)
@@ -292,9 +347,9 @@ def _junit_suite(report: Report, plan: PlanResult, findings: list[dict[str, Any]
         name = f"item {item}" if item is not None else "plan"
         case = ET.SubElement(suite, "testcase", classname=_xml(plan.id or plan.file), name=_xml(name))
         infos = []
-        failures += any(finding["severity"] != "info" for finding in found)
+        failures += any(_fails(finding) for finding in found)
         for finding in found:
-            if finding["severity"] == "info":
+            if not _fails(finding):
                 infos.append(_junit_text(finding, words))
                 continue
             failure = ET.SubElement(case, "failure", message=_xml(f"{finding['rule']}: {finding['message']}"),
@@ -311,11 +366,18 @@ def _set(element: ET.Element, **counts: int) -> None:
         element.set(name, str(count))
 
 
+def _fails(finding: dict[str, Any]) -> bool:
+    # Infos inform; a waived finding was accepted.
+    return finding["severity"] != "info" and not finding["waived"]
+
+
 def _junit_text(finding: dict[str, Any], words: dict[str, str]) -> str:
     lines = [f"{finding['file']}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']} "
              f"{finding['requirement']}", finding["message"]]
     if finding["evidence"]:
         lines.append(f"> {finding['evidence']}")
+    if finding["waived"]:
+        lines.append(_waiver_text(finding["waived"], words))
     lines.append(_citation_text(finding["citation"], words))
     return "\n".join(lines)
 
@@ -352,10 +414,16 @@ def as_github(report: Report, color: bool = False, lang: str = "zh") -> str:
         message = [finding["message"]]
         if finding["evidence"]:
             message.append(f"> {finding['evidence']}")
+        if finding["waived"]:
+            message.append(_waiver_text(finding["waived"], words))
         message.append(_citation_text(finding["citation"], words))
-        lines.append(_gh_line(_GITHUB_COMMAND[finding["severity"]], "\n".join(message),
-                              file=_repo_path(finding["file"]), line=finding["line"], col=finding["column"],
-                              title=f"{finding['rule']} {finding['requirement']}"))
+        # A waived finding is shown, but only as a notice.
+        command = "notice" if finding["waived"] else _GITHUB_COMMAND[finding["severity"]]
+        title = f"{finding['rule']} {finding['requirement']}" + (f" ({words['waived']})" if finding["waived"] else "")
+        lines.append(_gh_line(command, "\n".join(message), file=_repo_path(finding["file"]), line=finding["line"],
+                              col=finding["column"], title=title))
+    if report.baseline:
+        lines.append(f"compliance: {_baseline_line(report.baseline, words)}")
     lines.append(f"compliance: {_summary_line(report, words)}")
     return "\n".join(lines) + "\n"
 
@@ -376,6 +444,8 @@ def as_markdown(report: Report, color: bool = False, lang: str = "zh") -> str:
     """A summary line, then per file a table of its findings, for a merge-request comment."""
     words = _WORDS[lang]
     lines = [f"**compliance**: {_md(_summary_line(report, words))}", ""]
+    if report.baseline:
+        lines += [_md(_baseline_line(report.baseline, words)), ""]
     if not report.findings and not report.errors:
         lines += [f"{_md(words['clean'])}.", ""]
     header = [words[key] for key in ("location", "severity", "rule", "requirement", "message", "evidence")]
@@ -390,8 +460,10 @@ def as_markdown(report: Report, color: bool = False, lang: str = "zh") -> str:
             continue
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for finding in found:
-            cells = [f"{finding['file']}:{finding['line']}", finding["severity"], finding["rule"],
-                     finding["requirement"], finding["message"], _clip(finding["evidence"])]
+            severity = f"{finding['severity']} ({words['waived']})" if finding["waived"] else finding["severity"]
+            message = finding["message"] + (f" {_waiver_text(finding['waived'], words)}" if finding["waived"] else "")
+            cells = [f"{finding['file']}:{finding['line']}", severity, finding["rule"],
+                     finding["requirement"], message, _clip(finding["evidence"])]
             lines.append("| " + " | ".join(_md(cell) for cell in cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
