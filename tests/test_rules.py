@@ -44,7 +44,8 @@ def test_every_named_requirement_has_rules():
 
 
 def _seed_text(document: str) -> str:
-    raw = (SHARED / document).read_text(encoding="utf-8")
+    # The copy shipped with the rules (rules/seeds/), which CI has.
+    raw = (data_dir("rules") / document).read_text(encoding="utf-8")
     # Seed 003 carries pinyin after some characters: 問責(zé).
     return normalize(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)", "", raw))
 
@@ -53,6 +54,25 @@ def _seed_text(document: str) -> str:
 def test_citation_quotes_the_seed(rule):
     assert rule.citation["document"].startswith("seeds/")
     assert normalize(rule.citation["quote"]) in _seed_text(rule.citation["document"])
+
+
+SHIPPED_SEEDS = data_dir("rules") / "seeds"
+
+
+def test_seeds_are_shipped_with_the_rules():
+    cited = {rule.citation["document"] for rule in RULES}
+    assert cited <= {f"seeds/{path.name}" for path in SHIPPED_SEEDS.glob("*.txt")}
+    # A folder of documents, not a rule pack.
+    assert "seeds" not in bundled_packs()
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the shared seed folder is not here")
+def test_shipped_seeds_are_the_shared_seeds_byte_for_byte():
+    shared = sorted((SHARED / "seeds").glob("*.txt"))
+    assert shared, "no seeds in the shared folder"
+    assert [path.name for path in sorted(SHIPPED_SEEDS.glob("*.txt"))] == [path.name for path in shared]
+    for path in shared:
+        assert (SHIPPED_SEEDS / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def _pack(tmp_path: Path, files: dict[str, str]) -> Path:

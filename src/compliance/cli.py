@@ -127,7 +127,10 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     # Read before the plans are checked: a bad baseline fails fast.
     baseline = None if write_baseline else Path(baseline_file) if baseline_file else config.baseline
     accepted = baselines.read(baseline) if baseline is not None else []
-    run = Run(settings, as_of, Parents(roots_of(list(paths))))
+    # A parent plan may be read from the folders given, and from the whole
+    # repository a configuration file stands for.
+    roots = roots_of(list(paths)) + ([config.folder] if config.file else [])
+    run = Run(settings, as_of, Parents(roots))
     report = run.report()
     for name in names:
         result = run.check_file(name)
@@ -148,15 +151,21 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
 
 def _plan_names(paths: tuple[str, ...], config: Any) -> list[str]:
     """The plan files to read: PATHS or the configuration's, less what it
-    excludes, less the configuration and baseline files themselves."""
+    excludes, less the configuration, baseline and rule-pack files it names."""
     from .check import inputs
 
     paths = paths or tuple(config.paths)
     if not paths:
         raise UserError("no plans given: name files or folders, or list 'paths' in .compliance.yaml")
-    skip = {str(path.resolve()) for path in (config.file, config.baseline) if path}
-    return [name for name in dict.fromkeys(inputs(list(paths)))
-            if not config.excluded(name) and (name == "-" or str(Path(name).resolve()) not in skip)]
+    skip = {path.resolve() for path in (config.file, config.baseline) if path}
+    packs = [folder.resolve() for folder in config.packs]
+
+    def wanted(name: str) -> bool:
+        if name == "-":
+            return True
+        path = Path(name).resolve()
+        return not config.excluded(name) and path not in skip and not any(path.is_relative_to(p) for p in packs)
+    return [name for name in dict.fromkeys(inputs(list(paths))) if wanted(name)]
 
 
 def _config(config_file: str | None, no_config: bool) -> Any:
@@ -323,13 +332,17 @@ def _example(example: Any) -> str:
 
 @main.command()
 @click.argument("rule_id")
-@click.option("--profile", default="national", show_default=True,
-              help="Show option values, and whether the rule is on, in this profile (a name or a profile file).")
+@click.option("--profile", help="Show option values, and whether the rule is on, in this profile (a name or a "
+                                "profile file; default: the configuration's, else national).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Extra folder of rule files, whose rules can be explained too. Repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Configuration file (default: .compliance.yaml here or in the nearest folder above).")
+@click.option("--no-config", is_flag=True, help="Use no configuration file.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
               help="Which message comes first.")
-def explain(rule_id: str, profile: str, rule_dirs: tuple[str, ...], lang: str) -> None:
+def explain(rule_id: str, profile: str | None, rule_dirs: tuple[str, ...], config_file: str | None,
+            no_config: bool, lang: str) -> None:
     """Explain RULE_ID: why it exists and what it reports.
 
     \b
@@ -346,8 +359,12 @@ def explain(rule_id: str, profile: str, rule_dirs: tuple[str, ...], lang: str) -
       compliance explain PRC001 --profile anyang-2022 --lang en
     """
     from .explain import explain as explanation
+    from .profiles import DEFAULT
 
-    click.echo(explanation(rule_id, _example, profile, [Path(d) for d in rule_dirs], lang), nl=False)
+    # In a plan repository the option values in force are the configuration's.
+    config = _config(config_file, no_config)
+    click.echo(explanation(rule_id, _example, profile or config.profile or DEFAULT,
+                           [*config.packs, *(Path(d) for d in rule_dirs)], lang, config.options), nl=False)
 
 
 @main.command("test-rules")

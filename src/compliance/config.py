@@ -96,13 +96,17 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(path: Path) -> Config:
+    path = Path(_shown(path))
     data = read_bytes(str(path))
     if len(data) > MAX_CONFIG_BYTES:
         raise UserError(f"configuration file over {MAX_CONFIG_BYTES} bytes", str(path))
-    document = parse(decode(data, str(path)), str(path)) if data.strip() else Document(str(path), {})
+    text = decode(data, str(path))
+    # Only comments (a configuration not filled in yet) is no setting at all.
+    blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+    document = Document(str(path), {}) if blank else parse(text, str(path))
     raw = document.value if document.value is not None else {}
     lines = {key: pos[0] for key, pos in {**document.values, **document.keys}.items()}
-    config = Config(file=Path(_shown(path)), sha256=hashlib.sha256(data).hexdigest(), lines=lines)
+    config = Config(file=path, sha256=hashlib.sha256(data).hexdigest(), lines=lines)
     error = schema_error("config", raw)
     if error is not None:
         where = tuple(error.absolute_path)
@@ -134,8 +138,8 @@ def _fill(config: Config, raw: dict[str, Any]) -> None:
 def _shown(path: Path) -> str:
     # Reports name files as the user would from here.
     try:
-        return os.path.relpath(path)
-    except ValueError:        # another drive
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):        # not below the current folder
         return str(path)
 
 

@@ -72,11 +72,9 @@ def resolve(config: Config, profile: str | None = None, rule_dirs: tuple[str, ..
             options: dict[str, str] | None = None) -> Settings:
     """Settings from the configuration and the command line's values (None: not given)."""
     chosen = load_profile(profile or config.profile or DEFAULT)
-    sources = {name: str(config.file) for name in config.options}
-    merged = dataclasses.replace(chosen, options={**chosen.options, **config.options},
-                                 sources={**chosen.sources, **sources})
     extra = config.packs + [Path(folder) for folder in rule_dirs]
-    rules, requirements, values = active_rules(merged, extra)
+    rules, requirements, values = active_rules(chosen, extra)
+    values.update(_values(rules, config.options, config, None))
     if options:
         values.update(_values(rules, options, config, None, origin="--option"))
     _check_names(config, rules, requirements)
