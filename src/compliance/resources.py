@@ -7,6 +7,7 @@ package carries copies in ``compliance/data/`` (see setup.py).
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +49,25 @@ def schema_error(name: str, value: Any) -> ValidationError | None:
 
 def read_yaml(path: Path, what: str, schema: str | None = None) -> Any:
     """A YAML file of the tool's own kind (a rule, a profile), validated
-    against ``schema``; every problem is a UserError naming the file."""
+    against ``schema``; every problem is a UserError naming the file.
+
+    A command reads the bundled packs more than once (the active rules,
+    the ids a configuration or waiver may name); a file unchanged since it
+    was last read is not parsed and validated again."""
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, what, schema)
+    except OSError:
+        return _read_yaml(path, what, schema)
+    if key not in _READ:
+        _READ[key] = _read_yaml(path, what, schema)
+    return copy.deepcopy(_READ[key])
+
+
+_READ: dict[tuple[Any, ...], Any] = {}
+
+
+def _read_yaml(path: Path, what: str, schema: str | None) -> Any:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
