@@ -24,7 +24,7 @@ EXPECTED = [(45, "no-blanket-shutdown", "2"), (76, "deadline-and-owner", "4"),
             (85, "no-accountability-substitution", "5"), (114, "deadline-and-owner", "7"),
             (139, "simplified-hosting", None), (140, "simplified-hosting", None)]
 FINDING_KEYS = {"rule", "requirement", "severity", "file", "line", "column", "plan", "item", "path", "message",
-                "evidence", "citation", "waived"}
+                "evidence", "citation", "waived", "cell"}
 RULES = {rule.id: rule for rule in load_rules()[0]}
 
 

@@ -215,9 +215,17 @@ def _status(report: Any, fail_on: str) -> int:
     return ExitCode.OK
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str | bytes, output: str | None) -> None:
+    """A report to stdout or, atomically, to a file; a binary one (xlsx) to a file or a pipe."""
     if output is None:
-        click.echo(text, nl=False)
+        if isinstance(text, bytes) and sys.stdout.isatty():
+            raise UserError("this format is binary: give it an --output FILE")
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(text, nl=False)
         return
     # Written beside the target and renamed over it, so a killed run never
     # leaves half a report.
@@ -227,8 +235,8 @@ def _emit(text: str, output: str | None) -> None:
     except OSError as error:
         raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

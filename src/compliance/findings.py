@@ -34,13 +34,16 @@ class Finding:
     citation: dict[str, str]
     # The waiver that accepts this finding (compliance.waivers), if any.
     waived: dict[str, Any] | None = None
+    # In a spreadsheet or Word table, the cell or row ("整改台账!F12"); line
+    # and column are then its row and column.
+    cell: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "requirement": self.requirement, "severity": self.severity,
                 "file": self.file, "line": self.line, "column": self.column, "plan": self.plan,
                 "item": self.item, "path": self.path, "message": self.message, "evidence": self.evidence,
                 "citation": dict(self.citation),
-                "waived": dict(self.waived) if self.waived else None}
+                "waived": dict(self.waived) if self.waived else None, "cell": self.cell}
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.path)
@@ -86,7 +89,8 @@ def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules
         finding = Finding(rule=rule.id, requirement=rule.requirement, severity=rule.severity, file=plan.file,
                           line=line, column=column, plan=plan.id, item=subject.item, path=path_text(path),
                           message=rule.message.get(lang) or rule.message["zh"],
-                          evidence=_evidence(plan, path, subject.path), citation=_citation(rule))
+                          evidence=_evidence(plan, path, subject.path), citation=_citation(rule),
+                          cell=plan.place(path))
         findings.setdefault((rule.requirement, finding.path), finding)
     return sorted(findings.values(), key=Finding.sort_key)
 

@@ -181,6 +181,17 @@ class Plan:
     hosting: list[Hosting] = field(default_factory=list)
     accountability: list[Accountability] = field(default_factory=list)
     written: dict[PathKey, str] = field(default_factory=dict)
+    # Cells of a spreadsheet or rows of a Word table (read.Document.places).
+    places: dict[PathKey, str] = field(default_factory=dict)
+
+    def place(self, path: PathKey) -> str | None:
+        """The cell or table row of ``path``, or of the nearest part of it
+        that has one; None for a YAML or JSON plan."""
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.places.get(())
 
     def locate(self, path: PathKey) -> Pos:
         """Where ``path`` is written, or where it belongs if it is missing.
@@ -235,7 +246,7 @@ def build(document: Document) -> Plan:
     data = canonical.top(document.value)
     _validate(data, document.name, canonical)
     plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys,
-                written=canonical.written)
+                written=canonical.written, places=canonical.places)
     _check_unique_ids(plan)
     plan.items = [_item(index, raw, canonical.numbers) for index, raw in enumerate(data["items"])]
     plan.hosting = [_hosting(index, raw) for index, raw in enumerate(data.get("hosting") or [])]
@@ -261,6 +272,7 @@ class _Canonical:
         self.numbers: dict[PathKey, str] = {}
         # Values rewritten to their contract form (已销号 -> closed), as written.
         self.written: dict[PathKey, str] = {}
+        self.places: dict[PathKey, str] = {}
 
     def top(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -275,6 +287,8 @@ class _Canonical:
 
     def copy(self, value: Any, source: PathKey, path: PathKey) -> Any:
         self.values[path] = self.document.values.get(source, (1, 1))
+        if source in self.document.places:
+            self.places[path] = self.document.places[source]
         if source in self.document.numbers:
             self.numbers[path] = self.document.numbers[source]
         if isinstance(value, list):

@@ -51,6 +51,9 @@ class Document:
     raw: bytes = b""
     # Numbers as written: YAML reads deadline 2024.06 as the float 2024.06.
     numbers: dict[PathKey, str] = field(default_factory=dict)
+    # For a table (a spreadsheet, a Word table): where each value is as its
+    # users name it, "整改台账!F12" or "表1 第3行"; positions hold row and column.
+    places: dict[PathKey, str] = field(default_factory=dict)
 
 
 def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
