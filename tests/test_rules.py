@@ -95,6 +95,13 @@ GOOD_RULE = (data_dir("rules") / "national" / "SH003.yaml").read_text(encoding="
     ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴")},
      "invalid pattern"),
     ({"X1.yaml": "id: [unclosed\n"}, "invalid YAML"),
+    # Catastrophic backtracking is refused at load time: rule packs come from anyone.
+    ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴+)+$|宴")},
+     "can backtrack catastrophically (an unbounded repeat inside a repeated group)"),
+    ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴|宴请)*$|宴")},
+     "can backtrack catastrophically (alternatives inside an unbounded repeat)"),
+    ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴)\\1|宴")},
+     "can backtrack catastrophically (a back-reference)"),
 ])
 def test_registry_rejects_bad_rules_naming_the_file(tmp_path, files, expected):
     folder = _pack(tmp_path, files)

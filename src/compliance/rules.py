@@ -9,6 +9,12 @@ that facts do not have, a pattern the engine cannot run.
 from __future__ import annotations
 
 import re
+
+try:  # Python 3.11+
+    from re import _constants as _sre, _parser as _sre_parser
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,8 +283,64 @@ def _check_conditions(kind: str, conditions: Any, path: Path) -> None:
             _check_pattern(pattern, path)
 
 
+MAX_PATTERN = 4000
+
+
 def _check_pattern(pattern: str, path: Path) -> None:
+    if len(pattern) > MAX_PATTERN:
+        raise UserError(f"pattern of {len(pattern)} characters; at most {MAX_PATTERN}", str(path))
     try:
         re.compile(pattern)
     except re.error as error:
         raise UserError(f"invalid pattern {pattern!r}: {error}", str(path)) from None
+    risk = backtracking_risk(pattern)
+    if risk:
+        raise UserError(f"pattern {pattern[:60]!r} can backtrack catastrophically ({risk}); "
+                        "rewrite it with bounded repeats such as .{{0,10}}", str(path))
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why ``pattern`` could take exponential or high-polynomial time, or None.
+
+    Rule packs are data from anyone, and Python's ``re`` has no time limit,
+    so the constructs behind catastrophic backtracking are refused: an
+    unbounded repeat inside a repeated group ((a+)+, (.*a){12}),
+    alternatives inside an unbounded repeat ((a|ab)*), and back-references.
+    Bounded gaps (.{0,10}) and alternations outside repeats are fine.
+    """
+    return _risk(_sre_parser.parse(pattern), outer=None)
+
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
+
+
+def _risk(items: Any, outer: int | None) -> str | None:
+    """``outer`` is the largest count of the enclosing repeat, if any."""
+    for op, av in items:
+        if op in _REPEATS:
+            _, most, body = av
+            if outer is not None and outer > 1 and most == _sre.MAXREPEAT:
+                return "an unbounded repeat inside a repeated group"
+            if most == _sre.MAXREPEAT and _has_branch(body):
+                return "alternatives inside an unbounded repeat"
+            found = _risk(body, most if most > 1 else outer)
+        elif op is _sre.SUBPATTERN:
+            found = _risk(av[-1], outer)
+        elif op is _sre.BRANCH:
+            found = next((r for r in (_risk(alt, outer) for alt in av[1]) if r), None)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            found = _risk(av[1], outer)
+        elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS):
+            found = "a back-reference"
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+def _has_branch(items: Any) -> bool:
+    for op, av in items:
+        if op is _sre.BRANCH or (op is _sre.SUBPATTERN and _has_branch(av[-1])):
+            return True
+    return False
