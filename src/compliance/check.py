@@ -19,7 +19,7 @@ from .config import ConfigWaiver
 from .engine import Engine, EngineError
 from .errors import UserError
 from .facts import Parent, plan_facts
-from .findings import Finding, PlanResult, locate
+from .findings import Finding, PlanResult, items_view, locate
 from .model import Plan, build
 from .parents import Parents
 from .read import Document, expand_inputs, load, parse, read_bytes
@@ -120,6 +120,7 @@ def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan
         return result, None
     result.id, result.items = plan.id, len(plan.items)
     result.item_ids = [item.id for item in plan.items]
+    result.items_view = items_view(plan)
     result.sha256, result.size = hashlib.sha256(document.raw).hexdigest(), len(document.raw)
     return result, plan
 
@@ -141,7 +142,7 @@ def validate_file(name: str) -> PlanResult:
 def inputs(paths: list[str]) -> list[str]:
     names = expand_inputs(paths)
     if not names:
-        raise UserError("no plan files found (looked for *.yaml, *.yml, *.json)")
+        raise UserError("no plan files found (looked for *.yaml, *.yml, *.json, *.xlsx, *.docx, *.csv)")
     return names
 
 

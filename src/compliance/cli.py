@@ -17,7 +17,7 @@ from .errors import ExitCode, UserError
 
 FAIL_ON = ("error", "warning", "info", "never")
 # The names of formats.FORMATS (kept here so that --help does not load the engine).
-FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown")
+FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown", "html", "xlsx")
 LANGS = ("zh", "en")
 
 
@@ -28,6 +28,25 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def _table_options(command: Any) -> Any:
+    """--plan-id and --issued: plan-level fields for Excel, Word and CSV inputs."""
+    command = click.option("--issued", metavar="YYYY-MM-DD", callback=_optional_date,
+                           help="For .xlsx/.docx/.csv inputs: the plan's issue date (印发日期), over the file's.")(command)
+    return click.option("--plan-id", metavar="ID",
+                        help="For .xlsx/.docx/.csv inputs: the plan id, over the file's (default: its 方案信息 "
+                             "sheet, else the file name).")(command)
+
+
+def _optional_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return None if value is None else _date(ctx, param, value).isoformat()
+
+
+def _set_table_options(plan_id: str | None, issued: str | None) -> None:
+    from .tables import set_plan_options
+
+    set_plan_options(plan_id, issued)
 
 
 class _Group(click.Group):
@@ -79,19 +98,24 @@ def main() -> None:
               help="Record the findings that stand (by plan, item and rule) as the baseline; exit 0 unless "
                    "an input cannot be used.")
 @click.option("--lang", type=click.Choice(LANGS), help="Message language (default zh).")
+@_table_options
 def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], profile: str | None,
           rule_dirs: tuple[str, ...], option_values: tuple[str, ...], config_file: str | None, no_config: bool,
           as_of: datetime.date, fail_on: str | None, baseline_file: str | None, write_baseline: str | None,
-          lang: str | None) -> None:
-    """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json) or - for stdin;
-    without PATHS, the configuration's paths.
+          lang: str | None, plan_id: str | None = None, issued: str | None = None) -> None:
+    """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json, and Excel,
+    Word and CSV ledgers: *.xlsx, *.docx, *.csv) or - for stdin; without PATHS, the
+    configuration's paths.
 
     \b
     Formats: text (default), json (the report of contract.md), sarif
     (SARIF 2.1.0, for code scanning), junit (JUnit XML: a testsuite per
     plan, a testcase per item), github (workflow command annotations),
-    markdown (tables for a merge-request comment). Every format shows
-    waived findings, marked; json, sarif and junit carry the run manifest.
+    markdown (tables for a merge-request comment), html (a self-contained
+    audit report with charts, to read, print and forward), xlsx (a workbook:
+    each item beside its findings, a summary sheet; needs --output or a
+    pipe). Every format shows waived findings, marked; json, sarif, junit,
+    html and xlsx carry the run manifest.
 
     \b
     Examples:
@@ -99,11 +123,14 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
       compliance check plans/ --format json --output report.json
       compliance check plans/ --format json -o r.json --format sarif -o r.sarif
       compliance check plans/ --format sarif -o r.sarif --format github
+      compliance check plans/ --format html -o report.html --format xlsx -o report.xlsx
       compliance check 整改方案.yaml --as-of 2024-03-10 --lang en
       compliance check county.yaml city.yaml        # county's plan.parent is city.yaml
       compliance check ledgers/ --profile anyang-2022 --as-of 2022-12-31
       compliance check plans/ --write-baseline .compliance-baseline.json
       compliance check plans/ --baseline .compliance-baseline.json
+      compliance check 整改台账.xlsx --as-of 2024-03-10   # findings at cells: 整改台账!F12
+      compliance check 整改方案.docx 台账.csv --issued 2024-03-01
 
     \b
     A plan's plan.parent (a path relative to the plan) is resolved among
@@ -120,6 +147,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     from .settings import resolve
 
     targets = _pair_outputs(formats, outputs)
+    _set_table_options(plan_id, issued)
     config = _config(config_file, no_config)
     settings = resolve(config, profile, rule_dirs, fail_on, lang, _option_pairs(option_values))
     paths = paths or tuple(config.paths)
@@ -248,11 +276,15 @@ def _emit(text: str | bytes, output: str | None) -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="Configuration file (default: .compliance.yaml here or in the nearest folder above).")
 @click.option("--no-config", is_flag=True, help="Use no configuration file.")
-def validate(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> None:
+@_table_options
+def validate(paths: tuple[str, ...], config_file: str | None, no_config: bool, plan_id: str | None = None,
+             issued: str | None = None) -> None:
     """Report parse and schema errors only; exit 2 if any input is unusable.
-    Without PATHS, the configuration's paths (its exclude applies too)."""
+    Without PATHS, the configuration's paths (its exclude applies too).
+    Excel, Word and CSV ledgers are read as `check` reads them."""
     from .check import validate_file
 
+    _set_table_options(plan_id, issued)
     config = _config(config_file, no_config)
     failed = 0
     for name in _plan_names(paths, config):
@@ -263,6 +295,79 @@ def validate(paths: tuple[str, ...], config_file: str | None, no_config: bool) -
         else:
             click.echo(f"{result.file}: ok ({result.id}, {result.items} items)")
     sys.exit(ExitCode.USAGE if failed else ExitCode.OK)
+
+
+@main.command()
+@click.argument("file", metavar="FILE")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+              help="Write the YAML plan here, atomically (default: stdout).")
+@_table_options
+def convert(file: str, output: str, plan_id: str | None, issued: str | None) -> None:
+    """Write FILE (an Excel ledger, a Word table, a CSV file, or a plan in YAML
+    or JSON with Chinese field names) as a YAML plan in contract.md's form.
+
+    \b
+    Fields get the contract's English names and values (整改状态 已销号 ->
+    status: closed), dates are written YYYY-MM-DD, and a comment says which
+    plan-level fields came from the file name or the command line. Checking
+    the YAML gives the same findings as checking FILE.
+
+    \b
+    Examples:
+      compliance convert 整改台账.xlsx -o plans/county-2024.yaml
+      compliance convert 整改方案.docx --plan-id county-2024 --issued 2024-03-01 -o plan.yaml
+      compliance convert 台账.csv | less
+    """
+    from .check import load_plan
+    from .convert import plan_yaml
+    from .read import load
+
+    _set_table_options(plan_id, issued)
+    documents: list[Any] = []
+
+    def read() -> Any:
+        documents.append(load(file))
+        return documents[-1]
+    result, plan = load_plan(file, read)
+    if plan is None:
+        click.echo(result.error, err=True)
+        sys.exit(ExitCode.USAGE)
+    notes = list(getattr(documents[-1], "derived", []) or [])
+    _emit(plan_yaml(plan, Path(file).name, notes), None if output == "-" else output)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              help="Write the template here (default: stdout for YAML, 整改台账.xlsx for --xlsx).")
+@click.option("--xlsx", "as_xlsx", is_flag=True, help="An Excel ledger (整改台账) instead of a YAML plan.")
+@click.option("--date", "issued", callback=_optional_date, metavar="YYYY-MM-DD",
+              help="The template's issue date, from which its other dates follow (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(output: str | None, as_xlsx: bool, issued: str | None, force: bool) -> None:
+    """Write a template plan: every field of contract.md, commented, with one
+    example item that the national profile finds nothing wrong with as of
+    its date. With --xlsx, an Excel ledger with the Chinese column names
+    compliance reads (a title row, the header, one example row), a 方案信息
+    sheet for the plan-level fields, 问责情况 and 督察接待 sheets.
+
+    \b
+    Examples:
+      compliance init -o plans/county-2024.yaml
+      compliance init --xlsx -o 整改台账.xlsx
+      compliance init --xlsx --date 2024-03-01 && compliance check 整改台账.xlsx --as-of 2024-03-01
+    """
+    from .convert import template_xlsx, template_yaml
+
+    day = datetime.date.fromisoformat(issued) if issued else datetime.date.today()
+    target = output or ("整改台账.xlsx" if as_xlsx else "-")
+    if target != "-" and Path(target).exists() and not force:
+        raise UserError(f"{target} exists; give --force to overwrite it")
+    if as_xlsx and target == "-" and sys.stdout.isatty():
+        raise UserError("an Excel file is binary: give it an --output FILE")
+    shown = Path(target).name if target != "-" else "plan.yaml"
+    _emit(template_xlsx(day) if as_xlsx else template_yaml(day, shown), None if target == "-" else target)
+    if target != "-":
+        click.echo(f"wrote {target}", err=True)
 
 
 @main.group()

@@ -66,9 +66,30 @@ class PlanResult:
     # The input's bytes, for the run manifest.
     sha256: str | None = None
     size: int | None = None
+    # Not in the JSON report: each item as written (items_view), for the
+    # html and xlsx reports that show findings beside their item.
+    items_view: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "items": self.items, "error": self.error}
+
+
+def items_view(plan: Plan) -> list[dict[str, Any]]:
+    """Each item's id, problem, units, status and deadline as the plan wrote
+    them, and where the item is (line, and cell or row of a table)."""
+    view = []
+    for item in plan.items:
+        data = item.data
+        units = data.get("responsible_units") or []
+        status = plan.written.get(item.path + ("status",), data.get("status"))
+        view.append({"id": item.id, "problem": _as_text(data.get("problem") or ""),
+                     "lead_unit": _as_text(data.get("lead_unit") or ""),
+                     "responsible_units": [_as_text(u) for u in units] if isinstance(units, list) else [_as_text(units)],
+                     "status": _as_text(status) if status is not None else "",
+                     "status_key": str(data.get("status") or ""),     # completed, closed, in-progress, ...
+                     "deadline": item.deadline.text, "line": plan.locate(item.path)[0],
+                     "place": plan.place(item.path)})
+    return view
 
 
 def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules: dict[str, Rule],
@@ -111,8 +132,8 @@ def _line_within(plan: Plan, path: tuple[Any, ...], rule: Rule, start: tuple[int
     """In a text written over several lines (a YAML block), the line that
     holds what the rule's pattern found, when one line alone holds it."""
     value = value_at(plan.data, path)
-    if not isinstance(value, str) or "\n" not in value.strip():
-        return start
+    if not isinstance(value, str) or "\n" not in value.strip() or plan.place(path):
+        return start          # one line, or a table's cell: its row is the line
     # Each group must hit: a pattern of its own, or one of an ``any`` whose
     # every alternative is a pattern.
     groups = [[c] if "matches" in c else c.get("any", []) for c in rule.when]

@@ -117,7 +117,9 @@ def _finding_lines(finding: Finding, style: Callable[..., str], words: dict[str,
         severity = style(finding.severity, fg=_SEVERITY_COLOR[finding.severity], bold=True)
     # A waiver kept in the configuration is found there, not in the plan.
     where = f"{finding.file}:" if finding.file != file else ""
-    lines = [f"    {where}{finding.line}:{finding.column}  {severity}  {finding.message}  "
+    # A spreadsheet's or Word table's finding names its cell (整改台账!F12).
+    place = finding.cell or f"{finding.line}:{finding.column}"
+    lines = [f"    {where}{place}  {severity}  {finding.message}  "
              + style(f"[{finding.requirement} {finding.rule}]", dim=True)]
     if finding.evidence:
         lines.append(f"      > {_clip(finding.evidence)}")
@@ -277,9 +279,10 @@ def _sarif_result_body(finding: dict[str, Any], rule_index: int, location: dict[
         "ruleId": finding["rule"],
         "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[finding["severity"]],
-        "message": {"text": finding["message"]},
+        "message": {"text": finding["message"] + (f" [{finding['cell']}]" if finding.get("cell") else "")},
         "locations": [location],
-        "properties": {key: finding[key] for key in ("requirement", "plan", "item", "path", "evidence", "citation")},
+        "properties": {key: finding[key] for key in ("requirement", "plan", "item", "path", "evidence", "citation")}
+        | ({"cell": finding["cell"]} if finding.get("cell") else {}),
     }
 
 
@@ -352,7 +355,8 @@ def _junit_suite(report: Report, plan: PlanResult, findings: list[dict[str, Any]
             if not _fails(finding):
                 infos.append(_junit_text(finding, words))
                 continue
-            failure = ET.SubElement(case, "failure", message=_xml(f"{finding['rule']}: {finding['message']}"),
+            cell = f" [{finding['cell']}]" if finding.get("cell") else ""
+            failure = ET.SubElement(case, "failure", message=_xml(f"{finding['rule']}: {finding['message']}{cell}"),
                                     type=finding["severity"])
             failure.text = _xml(_junit_text(finding, words))
         if infos:
@@ -372,7 +376,8 @@ def _fails(finding: dict[str, Any]) -> bool:
 
 
 def _junit_text(finding: dict[str, Any], words: dict[str, str]) -> str:
-    lines = [f"{finding['file']}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']} "
+    where = f"{finding['file']}:{finding['line']}:{finding['column']}" + (f" ({finding['cell']})" if finding.get("cell") else "")
+    lines = [f"{where}: {finding['severity']} {finding['rule']} "
              f"{finding['requirement']}", finding["message"]]
     if finding["evidence"]:
         lines.append(f"> {finding['evidence']}")
@@ -411,7 +416,7 @@ def as_github(report: Report, color: bool = False, lang: str = "zh") -> str:
             lines.append(_gh_line("error", _bare_error(plan), file=_repo_path(plan.file), line=line, col=column,
                                   title=f"compliance {words['unchecked']}"))
     for finding in _findings(report):
-        message = [finding["message"]]
+        message = [finding["message"] + (f" [{finding['cell']}]" if finding.get("cell") else "")]
         if finding["evidence"]:
             message.append(f"> {finding['evidence']}")
         if finding["waived"]:
@@ -462,12 +467,27 @@ def as_markdown(report: Report, color: bool = False, lang: str = "zh") -> str:
         for finding in found:
             severity = f"{finding['severity']} ({words['waived']})" if finding["waived"] else finding["severity"]
             message = finding["message"] + (f" {_waiver_text(finding['waived'], words)}" if finding["waived"] else "")
-            cells = [f"{finding['file']}:{finding['line']}", severity, finding["rule"],
+            location = f"{finding['file']}:{finding['cell']}" if finding.get("cell") else f"{finding['file']}:{finding['line']}"
+            cells = [location, severity, finding["rule"],
                      finding["requirement"], message, _clip(finding["evidence"])]
             lines.append("| " + " | ".join(_md(cell) for cell in cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-FORMATS: dict[str, Callable[..., str]] = {"text": as_text, "json": as_json, "sarif": as_sarif, "junit": as_junit,
-                                          "github": as_github, "markdown": as_markdown}
+# The audit reports load Jinja2 and openpyxl only when asked for.
+def as_html(report: Report, color: bool = False, lang: str = "zh") -> str:
+    """One self-contained page for a supervision office (compliance.report_html)."""
+    from .report_html import as_html as render
+    return render(report, color=color, lang=lang)
+
+
+def as_xlsx(report: Report, color: bool = False, lang: str = "zh") -> bytes:
+    """A workbook: each finding beside its item, and a summary (compliance.report_xlsx)."""
+    from .report_xlsx import as_xlsx as render
+    return render(report, color=color, lang=lang)
+
+
+FORMATS: dict[str, Callable[..., str | bytes]] = {"text": as_text, "json": as_json, "sarif": as_sarif,
+                                                  "junit": as_junit, "github": as_github, "markdown": as_markdown,
+                                                  "html": as_html, "xlsx": as_xlsx}

@@ -38,12 +38,27 @@ ITEM_ALIASES = {"序号": "id", "编号": "id", "问题": "problem", "问题描�
                 "阶段目标": "milestones", "延期": "extensions", "进展": "progress", "豁免": "waivers",
                 "民生领域": "livelihood", "保障措施": "safeguard", "信息公开": "disclosure", "公示": "disclosure",
                 "办理结果": "result", "处理结果": "result", "办理情况": "result", "整改结果": "result",
-                "回头看": "lookback", "任务类型": "task"}
+                "回头看": "lookback", "任务类型": "task",
+                # Ledger column names (Excel and Word tables, compliance.tables).
+                "反馈问题": "problem", "督察反馈问题": "problem", "具体问题": "problem", "问题内容": "problem",
+                "主要问题": "problem", "存在的问题": "problem", "问题表现": "problem", "问题类型": "category",
+                "来源": "source", "整改举措": "measures", "具体措施": "measures", "主要措施": "measures",
+                "工作措施": "measures", "具体整改措施": "measures", "整改进展情况": "status", "整改完成情况": "status",
+                "目前进展": "status", "推进情况": "status", "整改情况": "status", "完成进度": "status",
+                "牵头领导": "responsible_leader", "分管领导": "responsible_leader",
+                "牵头责任领导": "responsible_leader", "牵头责任单位": "lead_unit", "具体责任人": "responsible_person",
+                "直接责任人": "responsible_person", "责任人员": "responsible_person",
+                "涉及民生领域": "livelihood", "民生保障措施": "safeguard", "验收情况": "verification",
+                "核查验收": "verification", "销号公示": "disclosure", "延期情况": "extensions"}
 MEASURE_ALIASES = {"内容": "text", "措施": "text", "类型": "kind", "范围": "scope", "法律依据": "legal_basis",
                    "依据": "legal_basis"}
 HOSTING_ALIASES = {"内容": "text", "安排": "text"}
 ACCOUNTABILITY_ALIASES = {"编号": "id", "整改任务": "items", "对象": "subjects", "问责对象": "subjects",
-                          "方式": "action", "问责方式": "action", "依据": "basis", "事实依据": "basis"}
+                          "方式": "action", "问责方式": "action", "依据": "basis", "事实依据": "basis",
+                          "序号": "id", "涉及整改任务": "items", "对应整改任务": "items", "涉及问题": "items",
+                          "整改任务序号": "items", "被问责对象": "subjects", "问责人员": "subjects",
+                          "问责处理": "action", "处理方式": "action", "问责结果": "action", "问责依据": "basis",
+                          "认定事实": "basis", "问责事由": "basis"}
 
 STATUS_WORDS = {
     "completed": ("已完成", "完成", "已整改", "整改完成", "已办结", "办结", "已完成整改"),
@@ -305,6 +320,13 @@ class _Canonical:
                 raise UserError(f"field {name!r} given twice (as {key!r})", self.document.name, line, column)
             self.keys[path + (name,)] = self.document.keys.get(source + (key,), (1, 1))
             out[name] = self.copy(child, source + (key,), path + (name,))
+        # A table's empty cells: a missing field is located at its own cell.
+        for key in self.document.blanks.get(source, ()):
+            name = aliases.get(textmod.normalize(key), key)
+            if name not in out and source + (key,) in self.document.keys:
+                self.keys[path + (name,)] = self.document.keys[source + (key,)]
+                if source + (key,) in self.document.places:
+                    self.places[path + (name,)] = self.document.places[source + (key,)]
         return out
 
     def regularise(self, item: dict[str, Any], path: PathKey) -> None:
@@ -340,7 +362,15 @@ def _validate(data: Any, name: str, canonical: _Canonical) -> None:
         extra = [key for key in error.instance if key not in allowed]
         if extra and path + (extra[0],) in canonical.keys:
             line, column = canonical.keys[path + (extra[0],)]
-    raise UserError(f"schema: {json_path(path)}: {_short(error.message)}", name, line, column)
+    cell = _cell_of(canonical.places, path)
+    raise UserError(f"{cell}schema: {json_path(path)}: {_short(error.message)}", name, line, column)
+
+
+def _cell_of(places: dict[PathKey, str], path: PathKey) -> str:
+    """"整改台账!F12: " for a table's value, or nothing for a YAML plan."""
+    while path and path not in places:
+        path = path[:-1]
+    return f"{places[path]}: " if path in places else ""
 
 
 def _nearest(values: dict[PathKey, Pos], path: PathKey) -> Pos:
@@ -359,7 +389,8 @@ def _check_unique_ids(plan: Plan) -> None:
         key = str(item["id"])
         if key in seen:
             line, column = plan.locate(("items", index, "id"))
-            raise UserError(f"item id {key!r} used twice; item ids must be unique in a plan", plan.file, line, column)
+            raise UserError(f"{_cell_of(plan.places, ('items', index, 'id'))}item id {key!r} used twice; "
+                            "item ids must be unique in a plan", plan.file, line, column)
         seen.add(key)
 
 

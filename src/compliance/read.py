@@ -19,6 +19,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import fastyaml
 from .errors import UserError
 
 PathKey = tuple[Any, ...]          # ("items", 3, "measures", 0, "text")
@@ -38,6 +39,8 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
+# Excel ledgers, Word tables and CSV files, read by compliance.tables.
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")
 
 
 @dataclass
@@ -54,6 +57,9 @@ class Document:
     # For a table (a spreadsheet, a Word table): where each value is as its
     # users name it, "整改台账!F12" or "表1 第3行"; positions hold row and column.
     places: dict[PathKey, str] = field(default_factory=dict)
+    # For a table: the empty cells of each row, by column name (keys holds
+    # their positions), so a missing field is reported at its cell.
+    blanks: dict[PathKey, list[str]] = field(default_factory=dict)
 
 
 def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -119,7 +125,9 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     # become spaces, one for one, so positions stay as written.
     # Separators YAML counts as line breaks but editors do not (U+2028, NEL)
     # become spaces too, so lines are numbered as the clerk sees them.
-    text = _NON_PRINTABLE.sub(" ", text).translate(_EDITOR_INVISIBLE_BREAKS)
+    text = _NON_PRINTABLE.sub(" ", text)
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = text.translate(_EDITOR_INVISIBLE_BREAKS)
     if name.lower().endswith(".json"):
         _check_json_syntax(text, name)
         # Outside strings JSON allows tabs as spacing, YAML does not; inside
@@ -129,11 +137,16 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         # A tab pasted from Excel inside a value stops PyYAML's scanner;
         # indentation tabs stay, and are reported as YAML reports them.
         text = _tabs_inside_values(text)
-    root = _compose(text, name)
+    # libyaml when it composes exactly what PyYAML would (compliance.fastyaml), else PyYAML.
+    root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
     return _Converter(name, limits, text).document(root)
 
 
 def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    if name != "-" and Path(name).suffix.lower() in TABLE_SUFFIXES:
+        from .tables import load_table
+
+        return load_table(name, limits)
     data = read_bytes(name, limits)
     document = parse(decode(data, name), name, limits)
     document.raw = data
@@ -329,7 +342,9 @@ def expand_inputs(paths: list[str]) -> list[str]:
         path = Path(name)
         if name != "-" and path.is_dir():
             found.extend(str(p) for p in sorted(path.rglob("*"))
-                         if p.suffix.lower() in PLAN_SUFFIXES and p.is_file()
+                         if p.suffix.lower() in PLAN_SUFFIXES + TABLE_SUFFIXES and p.is_file()
+                         # Office's lock file of an open document (~$整改台账.xlsx) is no plan.
+                         and not (p.suffix.lower() in TABLE_SUFFIXES and p.name.startswith("~$"))
                          and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(name)

@@ -1,0 +1,267 @@
+"""A quick yes for a document that is valid against a JSON schema.
+
+jsonschema walks a plan of a thousand items in most of a second (it builds
+a validator object per keyword and value), which made schema validation
+the largest cost of checking a big plan. Almost every plan is valid, so
+:func:`validator` compiles a schema once into plain Python closures that
+only answer *valid or not*; jsonschema still produces every error message.
+
+The closures agree with jsonschema's Draft 2020-12 validator on the
+keywords they know (type, enum, const, required, properties,
+additionalProperties, items, oneOf, anyOf, allOf, not, local $ref,
+minimum/maximum, minLength/maxLength, minItems/maxItems, min/maxProperties,
+pattern, propertyNames). A schema using
+any other keyword gets no fast validator, and a value of a type JSON does
+not have (a date, a subclass of str) makes the quick check give up, so a
+"no" or a doubt always goes to jsonschema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+# Keywords that never make an instance invalid (formats are annotations
+# unless a format checker is given, and schema_error gives none).
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description",
+                          "examples", "default", "deprecated", "readOnly", "writeOnly", "format",
+                          "contentMediaType", "contentEncoding"})
+
+
+class Unsure(Exception):
+    """The quick check cannot vouch for this value; ask jsonschema."""
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword the quick check does not implement."""
+
+
+def _kind(value: Any) -> str:
+    cls = value.__class__
+    if cls is str:
+        return "string"
+    if cls is dict:
+        return "object"
+    if cls is list:
+        return "array"
+    if cls is bool:
+        return "boolean"
+    if cls is int:
+        return "integer"
+    if cls is float:
+        return "float"
+    if value is None:
+        return "null"
+    raise Unsure
+
+
+def _is_type(value: Any, name: str) -> bool:
+    kind = _kind(value)
+    if kind == name:
+        return True
+    if name == "number":
+        return kind in ("integer", "float")
+    if name == "integer" and kind == "float":
+        return value.is_integer()
+    return False
+
+
+def _equal(one: Any, two: Any) -> bool:
+    """jsonschema's equality for scalars: True is not 1, "1" is not 1."""
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, (list, dict)) or isinstance(two, (list, dict)):
+        raise Unsure
+    if isinstance(one, bool) or isinstance(two, bool):
+        return one is two
+    return one == two
+
+
+def validator(schema: Any) -> Check | None:
+    """A function telling whether a value is valid against ``schema``
+    (raising :class:`Unsure` when it cannot tell), or None when the schema
+    uses a keyword this module does not implement."""
+    refs: dict[str, Check | None] = {}
+
+    def resolve(pointer: str) -> Any:
+        if not pointer.startswith("#"):
+            raise Unsupported(pointer)
+        target = schema
+        for part in [p for p in pointer[1:].split("/") if p]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(target, dict) and part in target:
+                target = target[part]
+            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+                target = target[int(part)]
+            else:
+                raise Unsupported(pointer)
+        return target
+
+    def reference(pointer: str) -> Check:
+        if pointer not in refs:
+            refs[pointer] = None            # being built: a recursive $ref looks it up when called
+            refs[pointer] = build(resolve(pointer))
+        return lambda value: refs[pointer](value)  # type: ignore[misc]
+
+    def build(node: Any) -> Check:
+        if node is True:
+            return lambda value: True
+        if node is False:
+            return lambda value: False
+        if not isinstance(node, dict):
+            raise Unsupported(repr(node))
+        checks: list[Check] = []
+        for key, argument in node.items():
+            if key in _ANNOTATIONS:
+                continue
+            if key == "type":
+                checks.append(_type(argument))
+            elif key == "enum":
+                checks.append(_enum(list(argument)))
+            elif key == "const":
+                checks.append(_enum([argument]))
+            elif key == "required":
+                checks.append(_required(list(argument)))
+            elif key == "properties":
+                checks.append(_properties({name: build(sub) for name, sub in argument.items()}))
+            elif key == "additionalProperties":
+                if "patternProperties" in node:
+                    raise Unsupported(key)
+                checks.append(_additional(set(node.get("properties", {})), build(argument)))
+            elif key == "items":
+                if "prefixItems" in node:
+                    raise Unsupported(key)
+                checks.append(_items(build(argument)))
+            elif key in ("oneOf", "anyOf", "allOf"):
+                checks.append(_combine(key, [build(sub) for sub in argument]))
+            elif key == "not":
+                inner = build(argument)
+                checks.append(lambda value, inner=inner: not inner(value))
+            elif key == "$ref":
+                checks.append(reference(argument))
+            elif key in _BOUNDS:
+                checks.append(_bound(key, argument))
+            elif key == "pattern":
+                checks.append(_pattern(re.compile(argument)))
+            elif key == "propertyNames":
+                checks.append(_names(build(argument)))
+            else:
+                raise Unsupported(key)
+        if not checks:
+            return lambda value: True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda value: all(check(value) for check in checks)
+
+    try:
+        return build(schema)
+    except Unsupported:
+        return None
+
+
+def _type(argument: Any) -> Check:
+    names = [argument] if isinstance(argument, str) else list(argument)
+    return lambda value: any(_is_type(value, name) for name in names)
+
+
+def _enum(members: list[Any]) -> Check:
+    return lambda value: any(_equal(member, value) for member in members)
+
+
+def _required(names: list[str]) -> Check:
+    def check(value: Any) -> bool:
+        if _kind(value) != "object":
+            return True
+        return all(name in value for name in names)
+    return check
+
+
+def _properties(subs: dict[str, Check]) -> Check:
+    def check(value: Any) -> bool:
+        if _kind(value) != "object":
+            return True
+        for name, sub in subs.items():
+            if name in value and not sub(value[name]):
+                return False
+        return True
+    return check
+
+
+def _additional(known: set[str], sub: Check) -> Check:
+    def check(value: Any) -> bool:
+        if _kind(value) != "object":
+            return True
+        for name in value:
+            if name.__class__ is not str:
+                raise Unsure
+            if name not in known and not sub(value[name]):
+                return False
+        return True
+    return check
+
+
+def _items(sub: Check) -> Check:
+    def check(value: Any) -> bool:
+        if _kind(value) != "array":
+            return True
+        return all(sub(element) for element in value)
+    return check
+
+
+def _combine(key: str, subs: list[Check]) -> Check:
+    if key == "allOf":
+        return lambda value: all(sub(value) for sub in subs)
+    if key == "anyOf":
+        return lambda value: any(sub(value) for sub in subs)
+    return lambda value: sum(1 for sub in subs if sub(value)) == 1
+
+
+_BOUNDS = {
+    "minimum": ("number", lambda value, bound: not value < bound),
+    "maximum": ("number", lambda value, bound: not value > bound),
+    "exclusiveMinimum": ("number", lambda value, bound: not value <= bound),
+    "exclusiveMaximum": ("number", lambda value, bound: not value >= bound),
+    "minLength": ("string", lambda value, bound: not len(value) < bound),
+    "maxLength": ("string", lambda value, bound: not len(value) > bound),
+    "minItems": ("array", lambda value, bound: not len(value) < bound),
+    "maxItems": ("array", lambda value, bound: not len(value) > bound),
+    "minProperties": ("object", lambda value, bound: not len(value) < bound),
+    "maxProperties": ("object", lambda value, bound: not len(value) > bound),
+}
+
+
+def _bound(key: str, bound: Any) -> Check:
+    applies, holds = _BOUNDS[key]
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+        raise Unsupported(key)
+
+    def check(value: Any) -> bool:
+        if not _is_type(value, applies):
+            return True
+        return holds(value, bound)
+    return check
+
+
+def _pattern(pattern: re.Pattern[str]) -> Check:
+    return lambda value: _kind(value) != "string" or pattern.search(value) is not None
+
+
+def _names(sub: Check) -> Check:
+    def check(value: Any) -> bool:
+        if _kind(value) != "object":
+            return True
+        return all(sub(name) for name in value)
+    return check
+
+
+def is_valid(check: Check | None, value: Any) -> bool:
+    """True only when ``check`` vouches that ``value`` is valid."""
+    if check is None:
+        return False
+    try:
+        return check(value)
+    except (Unsure, RecursionError):
+        return False
