@@ -468,3 +468,56 @@ def test_fixture_script_rebuilds_the_committed_files(tmp_path: Path) -> None:
         assert fresh.places == committed.places, path.name
     for path in CSVS:
         assert (tmp_path / path.name).read_bytes() == path.read_bytes()
+
+
+def test_sarif_with_cells_validates() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = json.loads(run("check", str(XLSX), str(DOCX), *AS_OF, "--format", "sarif").stdout)
+    jsonschema.Draft4Validator(schema).validate(log)
+
+
+def test_a_compliance_report_is_no_plan(tmp_path: Path) -> None:
+    report = tmp_path / "report.xlsx"
+    assert run("check", str(EXAMPLE), *AS_OF, "--format", "xlsx", "-o", str(report)).exit_code == 1
+    result = run("check", str(tmp_path), *AS_OF)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{report}: a compliance report (--format xlsx), not a plan: write reports "
+                                          "outside the folders checked, or exclude them in .compliance.yaml"]
+
+
+def test_section_rows_in_the_id_column_are_skipped(tmp_path: Path) -> None:
+    rows = [["序号", "问题", "整改措施", "整改时限"],
+            ["一、大气污染问题"],
+            [1, "扬尘", "覆盖", "2024-06-30"],
+            ["二、水污染问题", "二、水污染问题"],
+            ["(二)", "排污口", "封堵", "2024-06-30"],
+            ["说明：本表由县整改办汇总"]]
+    plan = _read(tmp_path, _workbook(rows, merges=("A4:B4",)))
+    assert [item.id for item in plan.items] == ["1", "(二)"]
+
+
+def test_plan_table_of_four_columns_and_a_heading_row(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("基本信息")
+    info = document.add_table(rows=4, cols=4)
+    for row, cells in enumerate([("项目", "内容", "", ""), ("方案编号", "xian-2024", "印发日期", "2024年3月1日"),
+                                 ("督察类型", "中央生态环境保护督察“回头看”", "进驻时间", "2023年11月20日至12月20日"),
+                                 ("公开周期", "每周", "联系人", "王某")]):
+        for col, text in enumerate(cells):
+            info.cell(row, col).text = text
+    table = document.add_table(rows=2, cols=3)
+    for col, (name, value) in enumerate([("序号", "1"), ("问题", "问题"), ("整改措施", "措施")]):
+        table.cell(0, col).text, table.cell(1, col).text = name, value
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    plan = build(load(str(path))).data["plan"]
+    assert plan["id"] == "xian-2024" and plan["issued"] == "2024年3月1日"
+    assert plan["inspection"] == {"kind": "central-lookback",
+                                  "stationed": {"from": "2023年11月20日", "to": "2023年12月20日"}}
+    assert plan["disclosure"] == {"interval_days": 7}
+    assert "项目" not in plan and "联系人" not in plan          # a heading row; an unknown label beyond column A
+    assert "title" not in plan                                   # 基本信息 heads a table; it is no title

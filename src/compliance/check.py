@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, waivers
+from . import __version__, timing, waivers
 from .config import ConfigWaiver
 from .engine import Engine, EngineError
 from .errors import UserError
@@ -77,11 +77,13 @@ class Checker:
         self.parents = parents or Parents([Path.cwd()])
 
     def check_plan(self, plan: Plan, parent: Parent | None = None) -> list[Finding]:
-        facts, subjects = plan_facts(plan, self.as_of, parent)
-        matches = self.engine.run(facts)
-        found = locate(plan, matches, subjects, self.rules, self.lang)
-        given = waivers.plan_waivers(plan) + waivers.config_waivers(plan, self.config_waivers, self.config_file)
-        return waivers.apply(found, given, self.as_of, self.known, self.lang) if given else found
+        with timing.stage("normalise"):
+            facts, subjects = plan_facts(plan, self.as_of, parent)
+        matches = self.engine.run(facts)        # times its pattern search and the engine itself
+        with timing.stage("report"):
+            found = locate(plan, matches, subjects, self.rules, self.lang)
+            given = waivers.plan_waivers(plan) + waivers.config_waivers(plan, self.config_waivers, self.config_file)
+            return waivers.apply(found, given, self.as_of, self.known, self.lang) if given else found
 
     def check_file(self, name: str) -> PlanResult:
         return self._check(name, lambda: load(name))
@@ -92,14 +94,16 @@ class Checker:
             document = parse(text, name)
             document.raw = text.encode("utf-8", "surrogatepass")
             return document
-        return self._check(name, read)
+        return self._check(name, read, on_disk=False)
 
-    def _check(self, name: str, read: Callable[[], Document]) -> PlanResult:
-        result, plan = load_plan(name, read)
-        self.parents.remember(name, plan)
+    def _check(self, name: str, read: Callable[[], Document], on_disk: bool = True) -> PlanResult:
+        with timing.stage("load"):
+            result, plan = load_plan(name, read)
+            self.parents.remember(name, plan, on_disk)
+            parent = self.parents.of(plan) if plan is not None else None
         if plan is not None:
             try:
-                result.findings = self.check_plan(plan, self.parents.of(plan))
+                result.findings = self.check_plan(plan, parent)
             except EngineError as error:
                 result.error = f"{result.file}: {error}"
         return result

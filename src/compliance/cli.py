@@ -98,11 +98,14 @@ def main() -> None:
               help="Record the findings that stand (by plan, item and rule) as the baseline; exit 0 unless "
                    "an input cannot be used.")
 @click.option("--lang", type=click.Choice(LANGS), help="Message language (default zh).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check plans in N processes (default: one per core; 1: in this process). "
+                   "The report is the same whatever N is.")
 @_table_options
 def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], profile: str | None,
           rule_dirs: tuple[str, ...], option_values: tuple[str, ...], config_file: str | None, no_config: bool,
           as_of: datetime.date, fail_on: str | None, baseline_file: str | None, write_baseline: str | None,
-          lang: str | None, plan_id: str | None = None, issued: str | None = None) -> None:
+          lang: str | None, jobs: int | None = None, plan_id: str | None = None, issued: str | None = None) -> None:
     """Check plans: PATHS are files, folders (searched for *.yaml, *.yml, *.json, and Excel,
     Word and CSV ledgers: *.xlsx, *.docx, *.csv) or - for stdin; without PATHS, the
     configuration's paths.
@@ -140,9 +143,11 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     baseline, paths, exclude), else the profile.
     """
     from . import baseline as baselines
+    from . import timing
     from .check import Run
     from .formats import FORMATS
     from .manifest import manifest
+    from .parallel import check_files
     from .parents import Parents, roots_of
     from .settings import resolve
 
@@ -160,20 +165,21 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     roots = roots_of(list(paths)) + ([config.folder] if config.file else [])
     run = Run(settings, as_of, Parents(roots))
     report = run.report()
-    for name in names:
-        result = run.check_file(name)
+    # In input order, from worker processes unless --jobs 1 (compliance.parallel).
+    for result in check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))]):
         if result.error:
             click.echo(result.error, err=True)
         report.plans.append(result)
-    if write_baseline:
-        _emit(baselines.text_of(report.plans), write_baseline)
-    elif baseline is not None:
-        report.baseline = baselines.apply(report.plans, accepted, str(baseline))
-    report.manifest = manifest(settings, report.plans, as_of, baseline)
-    # Files first, each renamed into place whole; then the one report for stdout.
-    for fmt, output in sorted(targets, key=lambda target: target[1] is None):
-        color = output is None and fmt == "text" and sys.stdout.isatty()
-        _emit(FORMATS[fmt](report, color=color, lang=settings.lang), output)
+    with timing.stage("report"):
+        if write_baseline:
+            _emit(baselines.text_of(report.plans), write_baseline)
+        elif baseline is not None:
+            report.baseline = baselines.apply(report.plans, accepted, str(baseline))
+        report.manifest = manifest(settings, report.plans, as_of, baseline)
+        # Files first, each renamed into place whole; then the one report for stdout.
+        for fmt, output in sorted(targets, key=lambda target: target[1] is None):
+            color = output is None and fmt == "text" and sys.stdout.isatty()
+            _emit(FORMATS[fmt](report, color=color, lang=settings.lang), output)
     sys.exit(_status(report, "never" if write_baseline else settings.fail_on))
 
 

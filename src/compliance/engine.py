@@ -26,6 +26,7 @@ from typing import Any
 
 import durable_rules_engine as durable
 
+from . import timing
 from .errors import UserError
 from .facts import FIELDS
 from .rules import Rule, hit_id, patterns
@@ -44,20 +45,112 @@ class Match:
     key: str
 
 
+class Ruleset:
+    """What a set of rules needs of facts: the durable_rules definition, the
+    patterns to search before assertion, and the fields rules read.
+
+    Facts are asserted with only the fields some condition or join of the
+    rules reads (plus ``t``, ``key`` and ``sid``): less JSON to write, parse
+    and return with every action, and no change to what any rule sees. A
+    pattern hit is recorded by a short id (``h3``) rather than the pattern
+    itself, for the same reason. compliance.pyeval evaluates the same
+    definition over the same prepared facts.
+    """
+
+    def __init__(self, rules: list[Rule], options: dict[str, int] | None = None) -> None:
+        found = patterns(rules)
+        names = sorted(hit_id(name, p) for fields in found.values() for name, ps in fields.items() for p in ps)
+        self.short = {name: f"h{index}" for index, name in enumerate(names)}
+        self.searches = {kind: [(name, [(self.short[hit_id(name, p)], re.compile(p)) for p in sorted(ps)])
+                                for name, ps in sorted(fields.items())]
+                         for kind, fields in found.items()}
+        self.definition: dict[str, Any] = {rule.id: _shorten(rule.durable(options), self.short) for rule in rules}
+        self.definition[SEEN] = {"all": [{"m": {"$ex": {"t": 1}}}]}
+        used = fields_used(self.definition)
+        self.keep = None if used is None else {kind: tuple(sorted(used.get(kind, set()) - {"hits"}))
+                                               for kind in FIELDS}
+        self.text_fields = {kind: {n for n, t in fields.items() if t == "text"} for kind, fields in FIELDS.items()}
+
+    def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
+        """The fact as asserted: the fields rules read, and the patterns found in its text."""
+        kind = fact["t"]
+        keep = self.keep.get(kind) if self.keep is not None else None
+        if keep is None:
+            prepared = {k: v for k, v in fact.items() if k not in self.text_fields.get(kind, ())}
+        else:
+            prepared = {"t": kind, "key": fact["key"]}
+            for name in keep:
+                if name in fact:
+                    prepared[name] = fact[name]
+        prepared["sid"] = sid
+        searches = self.searches.get(kind)
+        if searches:
+            prepared["hits"] = [hit for name, table in searches for text in (fact.get(name) or "",)
+                                for hit, pattern in table if pattern.search(text)]
+        return prepared
+
+
+def _shorten(value: Any, short: dict[str, str]) -> Any:
+    """A rule's definition with pattern hit ids replaced by their short ids."""
+    if isinstance(value, dict):
+        return {k: (short.get(v, v) if k == "$i" and isinstance(v, str) else _shorten(v, short))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shorten(v, short) for v in value]
+    return value
+
+
+def fields_used(definition: dict[str, Any]) -> dict[str, set[str]] | None:
+    """Fact type -> the fields the definition's conditions and joins read;
+    None when a condition's fact type cannot be told (then keep everything)."""
+    used: dict[str, set[str]] = {}
+    for name, rule in definition.items():
+        conditions = [next(iter(c.items())) for c in rule["all"]]
+        kinds = {alias: _kind_of(expression) for alias, expression in conditions}
+        for alias, expression in conditions:
+            if kinds[alias] is None:
+                if name == SEEN:
+                    continue
+                return None
+            if not _collect(expression, kinds[alias], kinds, used):
+                return None
+    return used
+
+
+def _kind_of(expression: dict[str, Any]) -> str | None:
+    terms = expression.get("$and", [expression])
+    kinds = [term["t"] for term in terms if isinstance(term, dict) and isinstance(term.get("t"), str)]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _collect(expression: Any, kind: str, kinds: dict[str, str | None], used: dict[str, set[str]]) -> bool:
+    if not isinstance(expression, dict):
+        return False
+    for key, value in expression.items():
+        if key in ("$and", "$or"):
+            if not all(_collect(term, kind, kinds, used) for term in value):
+                return False
+            continue
+        operands = value.items() if key.startswith("$") and isinstance(value, dict) else [(key, value)]
+        for field_name, operand in operands:
+            used.setdefault(kind, set()).add(field_name)
+            if isinstance(operand, dict) and len(operand) == 1 and not next(iter(operand)).startswith("$"):
+                (alias, other), = operand.items()
+                if kinds.get(alias) is None:
+                    return False
+                used.setdefault(kinds[alias], set()).add(other)
+    return True
+
+
 class Engine:
     """One compiled ruleset for a set of rules; built once per process."""
 
     def __init__(self, rules: list[Rule], options: dict[str, int] | None = None) -> None:
         self.rules = {rule.id: rule for rule in rules}
-        self.searches = {kind: {name: [(hit_id(name, p), re.compile(p)) for p in sorted(found)]
-                                for name, found in fields.items()}
-                         for kind, fields in patterns(rules).items()}
-        self.text_fields = {kind: [n for n, t in fields.items() if t == "text"] for kind, fields in FIELDS.items()}
-        definition: dict[str, Any] = {rule.id: rule.durable(options) for rule in rules}
-        definition[SEEN] = {"all": [{"m": {"$ex": {"t": 1}}}]}
+        self.ruleset = Ruleset(rules, options)
         self.name = f"compliance{next(_names)}"
         try:
-            self.handle = durable.create_ruleset(self.name, json.dumps(definition, ensure_ascii=False))
+            self.handle = durable.create_ruleset(self.name, json.dumps(self.ruleset.definition, ensure_ascii=False))
         except durable.error as error:
             raise UserError(f"the engine rejected the rules: {error}; {self._culprit()}") from None
         self._states = itertools.count(1)
@@ -75,10 +168,16 @@ class Engine:
     def run(self, facts: list[dict[str, Any]]) -> list[Match]:
         """Every (rule, subject key) that fires on one plan's facts."""
         sid = str(next(self._states))
-        facts = [self.prepare(fact, sid) for fact in facts]
+        with timing.stage("normalise"):
+            facts = [self.ruleset.prepare(fact, sid) for fact in facts]
+        with timing.stage("engine"):
+            return self.run_prepared(facts, sid)
+
+    def run_prepared(self, facts: list[dict[str, Any]], sid: str) -> list[Match]:
+        """Every (rule, subject key) that fires on facts already prepared for state ``sid``."""
         fired: list[dict[str, Any]] = []
         try:
-            result = durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False))
+            result = durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
             self._drain(result[1], fired)
         except durable.error as error:
             raise EngineError(f"durable_rules failed: {error}") from None
@@ -87,14 +186,8 @@ class Engine:
         return self._account(facts, fired)
 
     def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
-        """The fact as asserted: text fields replaced by the patterns found in them."""
-        kind = fact["t"]
-        searches = self.searches.get(kind, {})
-        prepared = {k: v for k, v in fact.items() if k not in self.text_fields.get(kind, ())}
-        prepared["sid"] = sid
-        prepared["hits"] = [hit for name, table in searches.items() for hit, pattern in table
-                            if pattern.search(fact.get(name) or "")]
-        return prepared
+        """The fact as asserted: the fields rules read, and the patterns found in its text."""
+        return self.ruleset.prepare(fact, sid)
 
     def _drain(self, state_handle: int, fired: list[dict[str, Any]]) -> None:
         while True:

@@ -9,6 +9,7 @@ error of the run; it becomes a finding on the child (see the NDC rules).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,16 +20,36 @@ from .read import load
 
 
 class Parents:
-    """Resolves and caches parent plans for one run."""
+    """Resolves and caches parent plans for one run.
 
-    def __init__(self, roots: list[Path]) -> None:
+    The cache holds the last ``cache`` plans seen, so that a run over
+    thousands of plans does not keep them all: a plan that has left it is
+    read from disk again, which gives the same plan. (A plan given as text
+    rather than a file cannot be read again and is kept.) So a child's
+    findings do not depend on which plans were checked before it, or in
+    which process (compliance.parallel)."""
+
+    def __init__(self, roots: list[Path], cache: int = 32) -> None:
         self.roots = [root.resolve() for root in roots]
-        self._plans: dict[Path, Plan | None] = {}
+        self._plans: OrderedDict[Path, Plan | None] = OrderedDict()
+        self._kept: dict[Path, Plan | None] = {}
+        self.cache = cache
 
-    def remember(self, name: str, plan: Plan | None) -> None:
+    def remember(self, name: str, plan: Plan | None, on_disk: bool = True) -> None:
         """A plan given in the command, so a child can use it as loaded."""
         if name != "-":
-            self._plans[Path(name).resolve()] = plan
+            path = Path(name).resolve()
+            if on_disk:
+                self._store(path, plan)
+            else:
+                self._kept[path] = plan
+
+    def _store(self, path: Path, plan: Plan | None) -> None:
+        self._kept.pop(path, None)
+        self._plans[path] = plan
+        self._plans.move_to_end(path)
+        while len(self._plans) > self.cache:
+            self._plans.popitem(last=False)
 
     def of(self, plan: Plan, read: Callable[[str], Plan] | None = None) -> Parent:
         reference = plan.data["plan"].get("parent")
@@ -43,9 +64,14 @@ class Parents:
             return Parent("unreadable")
         if not any(path.is_relative_to(root) for root in self.roots):
             return Parent("outside")
-        if path not in self._plans:
-            self._plans[path] = self._read(path, read or _read_plan)
-        found = self._plans[path]
+        if path in self._kept:
+            found = self._kept[path]
+        elif path in self._plans:
+            found = self._plans[path]
+            self._plans.move_to_end(path)
+        else:
+            found = self._read(path, read or _read_plan)
+            self._store(path, found)
         if found is None:
             return Parent("missing" if not _is_file(path) else "unreadable")
         return Parent("ok", found)

@@ -67,6 +67,10 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A sheet keeps formatting far below its data; reading stops after this
 # many empty rows in a row.
 _EMPTY_RUN = 500
+# The titles compliance gives its own --format xlsx reports (report_xlsx.py).
+_REPORT_TITLES = ("整改方案合规审查报告", "Rectification plan compliance report")
+# What an .xlsx or .docx may unpack to: real ledgers are a few MB.
+_MAX_UNPACKED = 100 * 1024 * 1024
 
 # Plan-level options of the command line (--plan-id, --issued): they apply
 # to table inputs only, over what the file says.
@@ -166,9 +170,8 @@ def _check_zip(data: bytes, name: str, part: str, what: str, save_as: str) -> No
         raise UserError(f"not {what}: the file is not a zip archive", name) from None
     if part not in names:
         raise UserError(f"not {what}: a zip archive without {part}", name)
-    if unpacked > 10 * DEFAULT_LIMITS.max_bytes:
-        raise UserError(f"unpacks to more than {10 * DEFAULT_LIMITS.max_bytes // (1024 * 1024)} MB "
-                        "(a zip bomb?)", name)
+    if unpacked > _MAX_UNPACKED:
+        raise UserError(f"unpacks to more than {_MAX_UNPACKED // (1024 * 1024)} MB (a zip bomb?)", name)
 
 
 def _reason(error: BaseException) -> str:
@@ -188,6 +191,10 @@ def _xlsx_grids(data: bytes, name: str, limits: Limits) -> list[Grid]:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True, keep_links=False)
     except Exception as error:       # whatever the parser trips on, in a file we did not write
         raise UserError(f"cannot read as an Excel workbook: {_reason(error)}", name) from None
+    properties = book.properties
+    if str(properties.creator or "").startswith("compliance ") and properties.title in _REPORT_TITLES:
+        raise UserError("a compliance report (--format xlsx), not a plan: write reports outside the folders "
+                        "checked, or exclude them in .compliance.yaml", name)
     grids = []
     count = 0
     for sheet in book.worksheets:
@@ -275,7 +282,8 @@ def _docx_grids(data: bytes, name: str, limits: Limits) -> tuple[list[Grid], str
             if tag == "p":
                 text = " ".join(Paragraph(child, document).text.split())
                 if text:
-                    title = text if title is None and not grids else title
+                    if title is None and not grids and not _HEADING.search(text):
+                        title = text
                     hint = text
             elif tag == "tbl":
                 grids.append(_docx_grid(Table(child, document), f"表{len(grids) + 1}", hint, limits, name))
@@ -285,6 +293,10 @@ def _docx_grids(data: bytes, name: str, limits: Limits) -> tuple[list[Grid], str
     except Exception as error:       # python-docx and lxml on a file we did not write
         raise UserError(f"cannot read as a Word document: {_reason(error)}", name) from None
     return grids, title
+
+
+# A paragraph heading a table (一、方案信息, 表1), not the document's title.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[)）.]|表\s*\d|附件)|^(?:方案信息|基本信息)$")
 
 
 def _docx_grid(table: Any, name: str, hint: str, limits: Limits, file: str) -> Grid:
@@ -619,7 +631,7 @@ class _Assembler:
         items = self.header(grid, self.item_aliases, _ITEM_FIELDS, _is_item_header)
         accountability = self.header(grid, self.accountability_aliases, _ACCOUNTABILITY_FIELDS,
                                      _is_accountability_header)
-        hosting = self.hosting_header(grid)
+        hosting = self.hosting_header(grid, loose=bool(_HOSTING_SHEET.search(hint)))
         if _PLAN_SHEET.search(hint) and not items:
             return "plan", None
         if _ACCOUNTABILITY_SHEET.search(hint) and accountability:
@@ -671,11 +683,14 @@ class _Assembler:
             header.columns.update(below)
             header.row = row
 
-    def hosting_header(self, grid: Grid) -> _Header | None:
+    def hosting_header(self, grid: Grid, loose: bool) -> _Header | None:
+        """The column of hosting arrangements: headed 接待安排, or 内容/安排 in
+        a sheet or table named for 接待."""
+        wanted = _HOSTING_HEADERS if loose else {name for name in _HOSTING_HEADERS if "接待" in name}
         for row in range(1, min(grid.rows, HEADER_ROWS) + 1):
             for col in range(1, grid.cols + 1):
                 value = grid.value(row, col)
-                if isinstance(value, str) and any(v in _HOSTING_HEADERS for v in _variants(_clean_header(value))):
+                if isinstance(value, str) and any(v in wanted for v in _variants(_clean_header(value))):
                     return _Header(row, {col: ("text", "text")})
         return None
 
@@ -757,7 +772,7 @@ class _Assembler:
         """A section title merged across the row, a template row with only its
         序号, or a note under the table (填表人：…)."""
         origins = {grid.origin(row, col) for col in cells}
-        if len(origins) == 1 and len(cells) > 1 and len(cells) >= min(3, len(columns)):
+        if len(origins) == 1 and len(cells) > 1:        # one cell merged across: a title, not an item
             return True
         if id_col is not None and set(cells) == {id_col}:
             return True
@@ -1032,11 +1047,12 @@ def _is_heading_pair(label: str, value: Any) -> bool:
     return _clean_header(label) in words and (value is None or _clean_header(value) in words)
 
 
+_ID = re.compile(r"[第(（]?[0-9A-Za-z一二三四五六七八九十百零〇.．\-—_()（）、]{1,10}[)）项号条]?")
+
+
 def _id_like(value: Any) -> bool:
-    if isinstance(value, (int, float)):
-        return True
-    text = str(value)
-    return len(text) <= 12 and not re.search(r"[:：]", text) and not text.startswith(("注", "备注", "说明"))
+    """1, 1-2, A3, (一), 第5项: a 序号; 一、大气污染问题 or 填表人：张三 is not."""
+    return isinstance(value, (int, float)) or bool(_ID.fullmatch(str(value).strip()))
 
 
 def _text(value: Any) -> str:
