@@ -376,33 +376,42 @@ def traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
-def generate(out: Path, plans: int, items: int, seed: int = 1) -> list[Path]:
+def generate(out: Path, plans: int, items: int, seed: int = 1, jobs: int = 1) -> list[Path]:
     """Write ``plans`` plans of ``items`` items under ``out``; their paths, in order."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    parent: dict[str, Any] | None = None
-    for number in range(plans):
-        if plans == 1:
-            folder, name, data = out, "plan.yaml", plan_data(seed, number, items)
-        else:
-            folder = out / f"city-{number // GROUP + 1:04d}"
-            if number % GROUP == 0:
-                name = "0-city.yaml"
-                data = parent = plan_data(seed, number, items, level="city")
-            else:
-                name = f"county-{number % GROUP:02d}.yaml"
-                data = plan_data(seed, number, items, parent, "0-city.yaml")
-        rng = random.Random(f"{seed}:{number}:form")
-        text = plan_yaml(data, chinese_keys=rng.random() < 0.33)
-        if rng.random() < 0.5:          # full-width commas inside Chinese text, as Word writes them
-            text = _CHINESE_COMMA.sub("，", text)
-        if rng.random() < 0.33:
-            text = traditional(text)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    if plans == 1:
+        return [_write(out, "plan.yaml", plan_data(seed, 0, items), seed, 0)]
+    groups = [(out, seed, start, min(plans, start + GROUP), items) for start in range(0, plans, GROUP)]
+    if jobs > 1:
+        import multiprocessing
+        with multiprocessing.Pool(jobs) as pool:
+            return [path for paths in pool.imap(_group, groups) for path in paths]
+    return [path for group in groups for path in _group(group)]
+
+
+def _group(arguments: tuple[Path, int, int, int, int]) -> list[Path]:
+    """A city plan (number start) and the county plans that implement it."""
+    out, seed, start, stop, items = arguments
+    folder = out / f"city-{start // GROUP + 1:04d}"
+    parent = plan_data(seed, start, items, level="city")
+    written = [_write(folder, "0-city.yaml", parent, seed, start)]
+    for number in range(start + 1, stop):
+        written.append(_write(folder, f"county-{number % GROUP:02d}.yaml",
+                              plan_data(seed, number, items, parent, "0-city.yaml"), seed, number))
     return written
+
+
+def _write(folder: Path, name: str, data: dict[str, Any], seed: int, number: int) -> Path:
+    rng = random.Random(f"{seed}:{number}:form")
+    text = plan_yaml(data, chinese_keys=rng.random() < 0.33)
+    if rng.random() < 0.5:          # full-width commas inside Chinese text, as Word writes them
+        text = _CHINESE_COMMA.sub("，", text)
+    if rng.random() < 0.33:
+        text = traditional(text)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -411,8 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=int, default=1)
     parser.add_argument("--items", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1, help="processes to write with")
     args = parser.parse_args(argv)
-    paths = generate(args.out, args.plans, args.items, args.seed)
+    paths = generate(args.out, args.plans, args.items, args.seed, args.jobs)
     print(f"{len(paths)} plans, {len(paths) * args.items} items in {args.out}", file=sys.stderr)
     return 0
 

@@ -19,6 +19,8 @@ FAIL_ON = ("error", "warning", "info", "never")
 # The names of formats.FORMATS (kept here so that --help does not load the engine).
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown", "html", "xlsx")
 LANGS = ("zh", "en")
+# The formats that show each item beside its findings (PlanResult.items_view).
+ITEM_FORMATS = ("html", "xlsx")
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime.date:
@@ -44,6 +46,8 @@ def _optional_date(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _set_table_options(plan_id: str | None, issued: str | None) -> None:
+    if not (plan_id or issued) and "compliance.tables" not in sys.modules:
+        return          # nothing to set or clear: spare a one-plan check the import
     from .tables import set_plan_options
 
     set_plan_options(plan_id, issued)
@@ -165,11 +169,11 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     roots = roots_of(list(paths)) + ([config.folder] if config.file else [])
     run = Run(settings, as_of, Parents(roots))
     report = run.report()
-    # In input order, from worker processes unless --jobs 1 (compliance.parallel).
-    for result in check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))]):
-        if result.error:
-            click.echo(result.error, err=True)
-        report.plans.append(result)
+    # In input order, from worker processes unless --jobs 1 (compliance.parallel);
+    # each item as written is kept only for the reports that show it.
+    views = any(fmt in ITEM_FORMATS for fmt, _ in targets)
+    results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views)
+    report.plans.extend(_with_progress(results, len(names)))
     with timing.stage("report"):
         if write_baseline:
             _emit(baselines.text_of(report.plans), write_baseline)
@@ -181,6 +185,25 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
             color = output is None and fmt == "text" and sys.stdout.isatty()
             _emit(FORMATS[fmt](report, color=color, lang=settings.lang), output)
     sys.exit(_status(report, "never" if write_baseline else settings.fail_on))
+
+
+def _with_progress(results: Any, total: int) -> list[Any]:
+    """The results, each error line on stderr; on a terminal, a batch shows
+    a progress bar there, and its error lines follow the bar."""
+    if total < 2 or not sys.stderr.isatty():
+        checked = []
+        for result in results:
+            if result.error:
+                click.echo(result.error, err=True)
+            checked.append(result)
+        return checked
+    with click.progressbar(results, length=total, file=sys.stderr, label="compliance",
+                           show_pos=True, item_show_func=lambda r: r.file if r else None) as bar:
+        checked = list(bar)
+    for result in checked:
+        if result.error:
+            click.echo(result.error, err=True)
+    return checked
 
 
 def _plan_names(paths: tuple[str, ...], config: Any) -> list[str]:

@@ -18,6 +18,7 @@ reporting a plan as clean.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -32,6 +33,12 @@ from .facts import FIELDS
 from .rules import Rule, hit_id, patterns
 
 SEEN = "$seen"
+# The ruleset and the facts are written alike, as compact ASCII JSON (the C
+# encoder's fastest form): durable_rules compares strings as written, so a
+# literal written as UTF-8 would never equal a fact's escaped \uXXXX.
+dumps = functools.partial(json.dumps, separators=(",", ":"))
+_SEEN_PREFIX = '{"$seen":{"m":{'
+_KEY = re.compile(r'"key":"([^"\\]*)"')
 _names = itertools.count()
 
 
@@ -150,7 +157,7 @@ class Engine:
         self.ruleset = Ruleset(rules, options)
         self.name = f"compliance{next(_names)}"
         try:
-            self.handle = durable.create_ruleset(self.name, json.dumps(self.ruleset.definition, ensure_ascii=False))
+            self.handle = durable.create_ruleset(self.name, dumps(self.ruleset.definition))
         except durable.error as error:
             raise UserError(f"the engine rejected the rules: {error}; {self._culprit()}") from None
         self._states = itertools.count(1)
@@ -160,7 +167,7 @@ class Engine:
         for rule in self.rules.values():
             try:
                 durable.create_ruleset(f"probe{next(_names)}",
-                                       json.dumps({rule.id: rule.durable()}, ensure_ascii=False))
+                                       dumps({rule.id: rule.durable()}))
             except durable.error:
                 return f"first failing rule: {rule.file}"
         return "no single rule fails alone"
@@ -177,7 +184,7 @@ class Engine:
         """Every (rule, subject key) that fires on facts already prepared for state ``sid``."""
         fired: list[dict[str, Any]] = []
         try:
-            result = durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
+            result = durable.assert_facts(self.handle, dumps(facts))
             self._drain(result[1], fired)
         except durable.error as error:
             raise EngineError(f"durable_rules failed: {error}") from None
@@ -189,17 +196,18 @@ class Engine:
         """The fact as asserted: the fields rules read, and the patterns found in its text."""
         return self.ruleset.prepare(fact, sid)
 
-    def _drain(self, state_handle: int, fired: list[dict[str, Any]]) -> None:
+    def _drain(self, state_handle: int, fired: list[str]) -> None:
+        """The JSON of every action the state has, as durable_rules returns it."""
         while True:
             started = durable.start_action_for_state(self.handle, state_handle)
             if not started:
                 return
-            fired.append(json.loads(started[1]))
+            fired.append(started[1])
             while True:
                 following = durable.complete_and_start_action(self.handle, state_handle)
                 if not following:
                     break
-                fired.append(json.loads(following))
+                fired.append(following)
 
     def _delete(self, sid: str) -> None:
         try:
@@ -207,11 +215,19 @@ class Engine:
         except durable.error:
             pass
 
-    def _account(self, facts: list[dict[str, Any]], fired: list[dict[str, Any]]) -> list[Match]:
+    def _account(self, facts: list[dict[str, Any]], fired: list[str]) -> list[Match]:
         seen: set[str] = set()
         matches: set[Match] = set()
-        for message in fired:
-            for rule_id, frame in message.items():
+        for action in fired:
+            # Most actions are the catch-all's, one per fact: its key is read
+            # from the text (a fact is returned as it was written, and keys
+            # are paths without quotes); anything else is parsed.
+            if action.startswith(_SEEN_PREFIX):
+                found = _KEY.findall(action)
+                if len(found) == 1:
+                    seen.add(found[0])
+                    continue
+            for rule_id, frame in json.loads(action).items():
                 if rule_id == SEEN:
                     seen.add(frame["m"]["key"])
                 else:

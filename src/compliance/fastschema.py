@@ -123,14 +123,14 @@ def validator(schema: Any) -> Check | None:
                 checks.append(_enum(list(argument)))
             elif key == "const":
                 checks.append(_enum([argument]))
-            elif key == "required":
-                checks.append(_required(list(argument)))
-            elif key == "properties":
-                checks.append(_properties({name: build(sub) for name, sub in argument.items()}))
-            elif key == "additionalProperties":
-                if "patternProperties" in node:
+            elif key in ("required", "properties", "additionalProperties"):
+                if key == "additionalProperties" and "patternProperties" in node:
                     raise Unsupported(key)
-                checks.append(_additional(set(node.get("properties", {})), build(argument)))
+                if key == next(k for k in node if k in ("required", "properties", "additionalProperties")):
+                    checks.append(_object(list(node.get("required", ())),
+                                          {name: build(sub) for name, sub in node.get("properties", {}).items()},
+                                          build(node["additionalProperties"]) if "additionalProperties" in node
+                                          else None))
             elif key == "items":
                 if "prefixItems" in node:
                     raise Unsupported(key)
@@ -151,10 +151,10 @@ def validator(schema: Any) -> Check | None:
             else:
                 raise Unsupported(key)
         if not checks:
-            return lambda value: True
+            return _yes
         if len(checks) == 1:
             return checks[0]
-        return lambda value: all(check(value) for check in checks)
+        return _all(checks)
 
     try:
         return build(schema)
@@ -162,42 +162,66 @@ def validator(schema: Any) -> Check | None:
         return None
 
 
+def _yes(value: Any) -> bool:
+    return True
+
+
+def _all(checks: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        for one in checks:
+            if not one(value):
+                return False
+        return True
+    return check
+
+
+# The classes each JSON type takes (exact classes: a subclass is unsure).
+_CLASSES = {"string": {str}, "object": {dict}, "array": {list}, "boolean": {bool}, "integer": {int},
+            "number": {int, float}, "null": {type(None)}}
+_KNOWN = frozenset({str, dict, list, bool, int, float, type(None)})
+
+
 def _type(argument: Any) -> Check:
     names = [argument] if isinstance(argument, str) else list(argument)
-    return lambda value: any(_is_type(value, name) for name in names)
+    if any(name not in _CLASSES for name in names):
+        raise Unsupported(f"type {argument!r}")
+    accepted = frozenset(cls for name in names for cls in _CLASSES[name])
+    integral = "integer" in names and float not in accepted
+
+    def check(value: Any) -> bool:
+        cls = value.__class__
+        if cls in accepted:
+            return True
+        if cls not in _KNOWN:
+            raise Unsure
+        return integral and cls is float and value.is_integer()
+    return check
 
 
 def _enum(members: list[Any]) -> Check:
     return lambda value: any(_equal(member, value) for member in members)
 
 
-def _required(names: list[str]) -> Check:
+def _object(required: list[str], properties: dict[str, Check], additional: Check | None) -> Check:
+    """required, properties and additionalProperties in one pass over the object."""
     def check(value: Any) -> bool:
-        if _kind(value) != "object":
+        cls = value.__class__
+        if cls is not dict:
+            if cls not in _KNOWN:
+                raise Unsure
             return True
-        return all(name in value for name in names)
-    return check
-
-
-def _properties(subs: dict[str, Check]) -> Check:
-    def check(value: Any) -> bool:
-        if _kind(value) != "object":
-            return True
-        for name, sub in subs.items():
-            if name in value and not sub(value[name]):
+        for name in required:
+            if name not in value:
                 return False
-        return True
-    return check
-
-
-def _additional(known: set[str], sub: Check) -> Check:
-    def check(value: Any) -> bool:
-        if _kind(value) != "object":
-            return True
-        for name in value:
+        for name, child in value.items():
             if name.__class__ is not str:
                 raise Unsure
-            if name not in known and not sub(value[name]):
+            sub = properties.get(name)
+            if sub is None:
+                sub = additional
+                if sub is None:
+                    continue
+            if not sub(child):
                 return False
         return True
     return check
@@ -205,18 +229,38 @@ def _additional(known: set[str], sub: Check) -> Check:
 
 def _items(sub: Check) -> Check:
     def check(value: Any) -> bool:
-        if _kind(value) != "array":
+        cls = value.__class__
+        if cls is not list:
+            if cls not in _KNOWN:
+                raise Unsure
             return True
-        return all(sub(element) for element in value)
+        for element in value:
+            if not sub(element):
+                return False
+        return True
     return check
 
 
 def _combine(key: str, subs: list[Check]) -> Check:
     if key == "allOf":
-        return lambda value: all(sub(value) for sub in subs)
+        return _all(subs)
     if key == "anyOf":
-        return lambda value: any(sub(value) for sub in subs)
-    return lambda value: sum(1 for sub in subs if sub(value)) == 1
+        def any_of(value: Any) -> bool:
+            for sub in subs:
+                if sub(value):
+                    return True
+            return False
+        return any_of
+
+    def one_of(value: Any) -> bool:
+        found = False
+        for sub in subs:
+            if sub(value):
+                if found:
+                    return False
+                found = True
+        return found
+    return one_of
 
 
 _BOUNDS = {

@@ -14,9 +14,11 @@ with its own messages. It returns None for every input where the two are
 known to differ or might: an error of any kind, more than one document,
 a duplicate or undefined anchor, nesting beyond the depth limit, a
 byte-order mark inside the text (counted differently in columns), an empty
-value at the end of a text without a final line break, and a
-plain scalar inside a flow collection that is empty (``{a: , b: 1}``: the
-two place the empty value one column apart) or holds one of ``?:#,[]{}``
+value at the end of a text without a final line break, a block scalar
+whose header PyYAML would refuse (``|#``), and a
+plain scalar inside a flow collection that is empty after a colon
+(``{a: , b: 1}``: the two place the empty value one column apart) or holds
+one of ``?:#,[]{}``
 (libyaml reads ``[a?b]`` as one scalar, PyYAML stops at the ``?``).
 tests/test_read.py compares both composers on every YAML file of the
 repository and on mutations of them.
@@ -43,7 +45,25 @@ _RESOLVED_FIRST = frozenset(Resolver.yaml_implicit_resolvers)
 # A plain scalar inside a flow collection that is empty, or holds a
 # character the two scanners treat differently there (libyaml reads
 # [a?b] and [a:b] as one scalar each; PyYAML stops at the ?).
-_FLOW_DOUBT = re.compile(r"^$|[?:#,\[\]{}]").search
+_FLOW_DOUBT = re.compile(r"[?:#,\[\]{}]").search
+
+
+def _flow_doubt(value: str, text: str, index: int, is_value: bool) -> bool:
+    """Whether the two parsers may disagree on a plain scalar inside a flow
+    collection. An empty one is safe only as the missing value of a key
+    written without a colon ({a: 1, b}): both place it where the next token
+    starts. After a colon ({a: , b: 1}) PyYAML places it right after the colon."""
+    if value:
+        return _FLOW_DOUBT(value) is not None
+    if not is_value:
+        return True
+    before = index - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    return before < 0 or text[before] in ":?,[]{}#\r\n"
+# A block scalar's header as PyYAML reads it: indicators, then spaces and a
+# comment, or the end of the line (libyaml also takes "|#").
+_BLOCK_HEADER = re.compile(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?:[ \t]+(?:#[^\r\n]*)?)?(?:\r\n|\r|\n|$)").match
 
 
 def compose(text: str, max_depth: int) -> Node | None:
@@ -56,14 +76,15 @@ def compose(text: str, max_depth: int) -> Node | None:
     except Exception:       # noqa: BLE001 - any doubt goes to the PyYAML path
         return None
     try:
-        return _build(parser.get_event, max_depth, len(text))
+        return _build(parser.get_event, max_depth, text)
     except Exception:       # noqa: BLE001
         return None
     finally:
         parser.dispose()
 
 
-def _build(get: Any, max_depth: int, end: int) -> Node | None:
+def _build(get: Any, max_depth: int, text: str) -> Node | None:
+    end = len(text)
     anchors: dict[str, Node] = {}
     root: Node | None = None
     documents = 0
@@ -88,7 +109,11 @@ def _build(get: Any, max_depth: int, end: int) -> Node | None:
                 # text without a final line break to a new line, PyYAML does not.
                 return None
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style)
-            if style is None and nodes and nodes[-1].flow_style and _FLOW_DOUBT(event.value):
+            if (style == "|" or style == ">") and not _BLOCK_HEADER(text, event.start_mark.index):
+                return None
+            if (style is None and nodes and nodes[-1].flow_style
+                    and _flow_doubt(event.value, text, event.start_mark.index,
+                                    nodes[-1].__class__ is MappingNode and keys[-1] is not no_key)):
                 return None
             if event.anchor is not None:
                 if event.anchor in anchors:
@@ -140,3 +165,170 @@ def _build(get: Any, max_depth: int, end: int) -> Node | None:
         else:
             nodes[-1].value.append((keys[-1], node))
             keys[-1] = no_key
+
+
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def document(text: str, converter: Any) -> Any:
+    """The Document that ``converter`` (read._Converter) makes of ``text``,
+    built straight from libyaml's events without composing nodes first; or
+    None when this fast path cannot vouch for it: everything :func:`compose`
+    declines, any anchor or alias, and anything the converter would refuse
+    (a tag, a merge key, a duplicate key, a limit), so that the slow path
+    reports it exactly as it always has."""
+    if not AVAILABLE or "\ufeff" in text:
+        return None
+    try:
+        parser = yaml.CSafeLoader(text)
+    except Exception:       # noqa: BLE001
+        return None
+    try:
+        value = _values(parser.get_event, converter, text)
+    except Exception:       # noqa: BLE001 - a UserError too: the slow path reports it in order
+        return None
+    finally:
+        parser.dispose()
+    if value is _NONE:
+        return None
+    from .read import Document
+
+    return Document(converter.name, value, converter.values, converter.keys, numbers=converter.numbers)
+
+
+_NONE = object()
+
+
+def _values(get: Any, converter: Any, text: str) -> Any:
+    from .read import _whole_characters as whole
+
+    end = len(text)
+    limits = converter.limits
+    max_depth, max_nodes = limits.max_depth, limits.max_nodes
+    scalar, position = converter.scalar, converter.position
+    values, keys, numbers = converter.values, converter.keys, converter.numbers
+    nodes = 0
+    documents = 0
+    root: Any = _NONE
+    # Open collections: [container, its path, whether a mapping, the key
+    # waiting for its value (or the next index)].
+    stack: list[list[Any]] = []
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent:
+            raw = event.value
+            tag = event.tag
+            style = event.style or None
+            mark = event.start_mark
+            if event.anchor is not None or mark.index >= end:
+                return _NONE
+            if tag is None or tag == "!":
+                if event.implicit[0] and (not raw or raw[0] in _RESOLVED_FIRST or None in _RESOLVED_FIRST):
+                    tag = _RESOLVE(ScalarNode, raw, event.implicit)
+                else:
+                    tag = _STR
+            block = style == "|" or style == ">"
+            if block and not _BLOCK_HEADER(text, mark.index):
+                return _NONE
+            if tag == _STR:
+                # A string (the common case) as the converter makes it, without a
+                # node. libyaml took the text, so it has no lone surrogate: only an
+                # escape in double quotes can make one (read._whole_characters).
+                node = None
+                value = whole(raw) if style == '"' else raw
+            else:
+                node = ScalarNode(tag, raw, mark, event.end_mark, style)
+            if stack:
+                top = stack[-1]
+                if top[2]:
+                    if style is None and top[4] and _flow_doubt(raw, text, mark.index, top[3] is not None):
+                        return _NONE
+                    if top[3] is None:              # a key
+                        if node is not None:
+                            if tag == _MERGE:
+                                return _NONE
+                            value = scalar(node)
+                            value = value if isinstance(value, str) else str(value)
+                        if value in top[0]:
+                            return _NONE
+                        keys[top[1] + (value,)] = (mark.line + 1, mark.column + 1)
+                        top[3] = value
+                        continue
+                    path = top[1] + (top[3],)
+                    top[3] = None
+                else:
+                    if style is None and top[4] and _flow_doubt(raw, text, mark.index, False):
+                        return _NONE
+                    path = top[1] + (top[3],)
+                    top[3] += 1
+            else:
+                path = ()
+            nodes += 1
+            if len(path) > max_depth or nodes > max_nodes:
+                return _NONE
+            if node is None:
+                values[path] = (position(ScalarNode(tag, raw, mark, event.end_mark, style)) if block
+                                else (mark.line + 1, mark.column + 1))
+            else:
+                values[path] = position(node)
+                value = scalar(node)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    numbers[path] = raw
+            if not stack:
+                if root is not _NONE:
+                    return _NONE
+                root = value
+            elif top[2]:
+                top[0][path[-1]] = value
+            else:
+                top[0].append(value)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None:
+                return _NONE
+            mapping = kind is MappingStartEvent
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _MAP if mapping else _SEQ
+            if tag != (_MAP if mapping else _SEQ):
+                return _NONE
+            container: Any = {} if mapping else []
+            if stack:
+                top = stack[-1]
+                if top[2]:
+                    if top[3] is None:              # a collection as a key
+                        return _NONE
+                    path = top[1] + (top[3],)
+                    top[0][top[3]] = container
+                    top[3] = None
+                else:
+                    path = top[1] + (top[3],)
+                    top[3] += 1
+                    top[0].append(container)
+            else:
+                if root is not _NONE:
+                    return _NONE
+                path = ()
+                root = container
+            nodes += 1
+            if len(path) > max_depth or nodes > max_nodes:
+                return _NONE
+            mark = event.start_mark
+            values[path] = (mark.line + 1, mark.column + 1)
+            stack.append([container, path, mapping, None if mapping else 0, bool(event.flow_style)])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            top = stack.pop()
+            if top[2] and top[3] is not None:
+                return _NONE
+        elif kind is StreamStartEvent or kind is DocumentEndEvent:
+            continue
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return _NONE
+        elif kind is StreamEndEvent:
+            return root
+        else:                                        # an alias
+            return _NONE

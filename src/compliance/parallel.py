@@ -18,13 +18,10 @@ worker cannot read) check in this process, with no pool.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from . import timing
@@ -42,6 +39,11 @@ AHEAD = 3
 
 Setup = list[tuple[Callable[..., Any], tuple[Any, ...]]]
 
+# How worker processes start: None picks fork where the platform has it
+# (quickest: the rules already read come along), else spawn; results do
+# not depend on it (tests run both).
+START_METHOD: str | None = None
+
 
 def default_jobs() -> int:
     """The number of processes to use: one per core this process may run on."""
@@ -52,25 +54,41 @@ def default_jobs() -> int:
 
 
 def check_files(run: Run, names: list[str], jobs: int | None = None, setup: Setup | None = None,
-                chunk: int = CHUNK) -> Iterator[PlanResult]:
+                chunk: int = CHUNK, items_view: bool = True) -> Iterator[PlanResult]:
     """The result of each input, in input order, checked by ``jobs`` processes
     (default: one per core). ``setup`` holds (function, arguments) pairs each
     worker calls first, to set the module state this process was given
-    (e.g. the table options of the command line)."""
+    (e.g. the table options of the command line). Without ``items_view``
+    results do not keep each item as written (PlanResult.items_view, which
+    only the html and xlsx reports show): a national audit's results then
+    stay small."""
     jobs = min(default_jobs() if jobs is None or jobs < 1 else jobs, len(names))
     if jobs <= 1 or "-" in names:
         for name in names:
-            yield run.check_file(name)
+            yield _slim(run.check_file(name), items_view)
         return
     # Smaller chunks when there are few plans, so that every worker gets some.
     chunk = max(1, min(chunk, len(names) // (jobs * AHEAD)))
-    yield from _pool(run, names, jobs, setup or [], chunk)
+    yield from _pool(run, names, jobs, setup or [], chunk, items_view)
 
 
-def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int) -> Iterator[PlanResult]:
+def _slim(result: PlanResult, items_view: bool) -> PlanResult:
+    if not items_view:
+        result.items_view = []
+    return result
+
+
+def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
+          items_view: bool) -> Iterator[PlanResult]:
+    # Imported here: a one-plan check never starts a pool (start-up time).
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # fork starts workers fastest and they inherit the rules already read;
     # nothing depends on it: a worker builds its own Run from the arguments.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods()
+                              and sys.platform != "darwin" else "spawn")
     context = multiprocessing.get_context(method)
     chunks = iter([names[start:start + chunk] for start in range(0, len(names), chunk)])
     arguments = (run.settings, run.as_of, run.parents.roots, timing.enabled(), setup)
@@ -80,7 +98,7 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int) -> It
         def submit() -> None:
             names_ = next(chunks, None)
             if names_ is not None:
-                pending.append((names_, pool.submit(_check, names_)))
+                pending.append((names_, pool.submit(_check, names_, items_view)))
 
         for _ in range(jobs * AHEAD):
             submit()
@@ -114,9 +132,9 @@ def _start(settings: Any, as_of: Any, roots: list[Any], timed: bool, setup: Setu
     _RUN = Run(settings, as_of, Parents(roots))
 
 
-def _check(names: list[str]) -> tuple[list[PlanResult], dict[str, float]]:
+def _check(names: list[str], items_view: bool) -> tuple[list[PlanResult], dict[str, float]]:
     assert _RUN is not None, "worker used before its initializer ran"
-    return [_RUN.check_file(name) for name in names], timing.take()
+    return [_slim(_RUN.check_file(name), items_view) for name in names], timing.take()
 
 
 # --- back in this process ---------------------------------------------------

@@ -137,7 +137,10 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         # A tab pasted from Excel inside a value stops PyYAML's scanner;
         # indentation tabs stay, and are reported as YAML reports them.
         text = _tabs_inside_values(text)
-    # libyaml when it composes exactly what PyYAML would (compliance.fastyaml), else PyYAML.
+    # libyaml when it gives exactly what PyYAML would (compliance.fastyaml), else PyYAML.
+    document = fastyaml.document(text, _Converter(name, limits, text))
+    if document is not None:
+        return document
     root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
     return _Converter(name, limits, text).document(root)
 

@@ -1,0 +1,124 @@
+"""--jobs N: the same report, byte for byte, whatever N is."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compliance import parallel
+from compliance.check import Run
+from compliance.cli import main
+from compliance.config import Config
+from compliance.parents import Parents
+from compliance.settings import resolve
+from conftest import AS_OF
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+CITY = """\
+plan: {id: city-2024, title: 某市整改方案, issued: 2024-03-01, leadership: [{role: party, name: 市委书记}, {role: government, name: 市长}],
+       disclosure: {channel: 市政府网站, interval_days: 7}}
+items:
+  - {id: "1", problem: 城区扬尘, target: PM2.5年均浓度降至40微克/立方米, measures: [落实扬尘防治措施], deadline: 2025-12-31,
+     lead_unit: 市住建局, responsible_units: [各区人民政府], status: in-progress}
+  - {id: "2", problem: 黑臭水体, target: 完成治理, measures: [实施截污纳管工程], deadline: 2025-06-30,
+     lead_unit: 市水务局, responsible_units: [各区人民政府], status: in-progress}
+"""
+COUNTY = """\
+plan: {id: county-2024, title: 某县整改方案, issued: 2024-03-01, parent: ../city/plan.yaml,
+       leadership: [{role: party, name: 县委书记}, {role: government, name: 县长}], disclosure: {channel: 县政府网站, interval_days: 7}}
+items:
+  - {id: "1", implements: "1", problem: 县城扬尘, target: PM2.5年均浓度降至35微克/立方米, measures: [落实扬尘防治措施],
+     deadline: 2025-06-30, lead_unit: 县住建局, responsible_units: [各乡镇人民政府], status: in-progress}
+  - id: "2"
+    implements: "9"
+    problem: 黑臭水体
+    target: 完成治理
+    measures: [对全县养殖场一律关停]
+    deadline: 2025-06-30
+    lead_unit: 县水务局
+    responsible_units: [某镇人民政府]
+    status: in-progress
+    waivers: [{rule: NBS001, reason: 已报市整改办, approved_by: 市整改办, expires: 2099-12-31}]
+"""
+CONFIG = """\
+waivers:
+  - {plan: example-county-2024, item: "5", rule: NAS001, reason: 问责后整改已启动, approved_by: 县整改办, expires: 2099-12-31}
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About twenty plans: examples, test plans, generated ones, a parent and
+    child in different folders, waivers in a plan and in the configuration,
+    and a file that cannot be read."""
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("many")
+    plans = _mkdir(root / "plans")
+    for source in [*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/plans/*.yaml")]:
+        shutil.copy(source, plans / source.name)
+    _mkdir(plans / "city").joinpath("plan.yaml").write_text(CITY, encoding="utf-8")
+    _mkdir(plans / "county").joinpath("plan.yaml").write_text(COUNTY, encoding="utf-8")
+    (plans / "broken.yaml").write_text("plan: {id: broken\nitems: [\n", encoding="utf-8")
+    generate(plans / "generated", 3, 12, seed=7)
+    (root / ".compliance.yaml").write_text(textwrap.dedent(CONFIG), encoding="utf-8")
+    return root
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _reports(folder: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    monkeypatch.chdir(folder)
+    out = folder / f"out-{jobs}"
+    out.mkdir(exist_ok=True)
+    result = CliRunner().invoke(main, ["check", "plans", "--as-of", AS_OF.isoformat(), "--jobs", str(jobs),
+                                       "--format", "json", "-o", str(out / "r.json"), "--format", "sarif",
+                                       "-o", str(out / "r.sarif"), "--format", "junit", "-o", str(out / "r.xml"),
+                                       "--format", "text"])
+    assert result.exit_code == 2, result.output          # the broken plan
+    assert "broken.yaml" in result.stderr
+    reports = {name: (out / name).read_bytes() for name in ("r.json", "r.sarif", "r.xml")}
+    reports["text"] = result.stdout.encode("utf-8")
+    return reports
+
+
+def test_the_report_does_not_depend_on_jobs(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = _reports(folder, 1, monkeypatch)
+    assert b'"no-deadline-compression"' in one["r.json"] and b"NDC004" in one["r.json"]
+    assert one["r.json"].count(b'"waived": {') >= 2           # the plan's waiver and the configuration's
+    for jobs in (2, 3):
+        assert _reports(folder, jobs, monkeypatch) == one
+
+
+def test_results_come_in_input_order_without_fork(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers started by spawn build their run from the arguments alone."""
+    monkeypatch.chdir(folder)
+    names = sorted(str(p.relative_to(folder)) for p in (folder / "plans").rglob("*.yaml"))
+    run = Run(resolve(Config()), AS_OF, Parents([folder / "plans"]))
+    expected = [run.check_file(name) for name in names]
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+    found = list(parallel.check_files(Run(resolve(Config()), AS_OF, Parents([folder / "plans"])), names, jobs=2))
+    assert [r.file for r in found] == names
+    assert [(r.error, [f.as_dict() for f in r.findings]) for r in found] == \
+           [(r.error, [f.as_dict() for f in r.findings]) for r in expected]
+
+
+def test_one_input_or_standard_input_is_checked_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*_: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "_pool", no_pool)
+    run = Run(resolve(Config()), AS_OF, Parents([ROOT]))
+    example = str(ROOT / "examples" / "county-plan.yaml")
+    assert [r.id for r in parallel.check_files(run, [example], jobs=4)] == ["example-county-2024"]
+    assert len(list(parallel.check_files(run, [example, example], jobs=1))) == 2
