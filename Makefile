@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean bench bench-quick bench-million
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Benchmarks (benchmarks/run.py): S = 1 plan of 1,000 items, M = 300 plans
+# and L = 3,000 plans of 100 items, each row in a fresh process, beside the
+# durable_rules ceiling and plain Python on the same facts; plans are
+# generated once into .bench/. bench-million checks 10^6 items in one run.
+bench: $(STAMP)
+	$(PY) benchmarks/run.py --sizes S,M,L
+
+bench-quick: $(STAMP)
+	$(PY) benchmarks/run.py --sizes S
+
+bench-million: $(STAMP)
+	$(PY) benchmarks/run.py --sizes XL
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -99,7 +99,7 @@ def _reference_part(folder: str, names: list[str]) -> dict[str, Any]:
 
     from compliance.check import Run, load_plan
     from compliance.config import Config
-    from compliance.engine import SEEN, Match
+    from compliance.engine import SEEN, Match, dumps
     from compliance.facts import plan_facts
     from compliance.parents import Parents
     from compliance.pyeval import PyEngine
@@ -121,8 +121,8 @@ def _reference_part(folder: str, names: list[str]) -> dict[str, Any]:
             continue
         facts, _ = plan_facts(plan, run.as_of, run.parents.of(plan))
         sid = f"ref{index}"
-        prepared = [engine.ruleset.prepare(fact, sid) for fact in facts]
-        payload = json.dumps(prepared, ensure_ascii=False, separators=(",", ":"))
+        prepared = [engine.ruleset.prepare(fact, sid) for fact in engine.ruleset.select(facts)]
+        payload = dumps(prepared)
         items += len(plan.items)
         facts_total += len(prepared)
         # The ceiling: assert, drain the actions (their JSON as returned), delete the state.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -276,8 +277,10 @@ _FIVE_YEAR_PLAN = re.compile(r'"?十([一二三四五六七八九])五"?(?:规�
 _DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 
+@functools.lru_cache(maxsize=16384)
 def _normalized(value: str) -> str:
-    """The matching form of ``value`` with Chinese numerals as digits."""
+    """The matching form of ``value`` with Chinese numerals as digits
+    (remembered: a plan writes the same dates and deadlines many times)."""
     text = normalize(_SPACE_RUN.sub(" ", value))
     text = _FIVE_YEAR_PLAN.sub(lambda m: f"{2005 + 5 * _DIGIT[m.group(1)]}年底", text)
     return _arabic(text)

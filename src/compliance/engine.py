@@ -38,7 +38,9 @@ SEEN = "$seen"
 # literal written as UTF-8 would never equal a fact's escaped \uXXXX.
 dumps = functools.partial(json.dumps, separators=(",", ":"))
 _SEEN_PREFIX = '{"$seen":{"m":{'
-_KEY = re.compile(r'"key":"([^"\\]*)"')
+# The key of each catch-all action, in the actions joined by NULs (a
+# catch-all action holds one fact, and a fact holds no object).
+_SEEN_KEY = re.compile(r'\x00\{"\$seen":\{"m":\{[^\x00{}]*?"key":"([^"\\\x00]*)"[^\x00{}]*\}\}\}(?=\x00|$)')
 _names = itertools.count()
 
 
@@ -60,8 +62,12 @@ class Ruleset:
     rules reads (plus ``t``, ``key`` and ``sid``): less JSON to write, parse
     and return with every action, and no change to what any rule sees. A
     pattern hit is recorded by a short id (``h3``) rather than the pattern
-    itself, for the same reason. compliance.pyeval evaluates the same
-    definition over the same prepared facts.
+    itself, for the same reason. And a fact that can only ever be joined,
+    by equality, to a field of another fact (a parent plan's item, joined
+    on the child item's ``implements``) is not asserted when no fact holds
+    that value: it could match nothing. compliance.pyeval evaluates the
+    same definition over the same prepared facts (tests/test_pyeval.py
+    gives it every fact, unselected, and expects the engine's answer).
     """
 
     def __init__(self, rules: list[Rule], options: dict[str, int] | None = None) -> None:
@@ -77,6 +83,31 @@ class Ruleset:
         self.keep = None if used is None else {kind: tuple(sorted(used.get(kind, set()) - {"hits"}))
                                                for kind in FIELDS}
         self.text_fields = {kind: {n for n, t in fields.items() if t == "text"} for kind, fields in FIELDS.items()}
+        self.joined_only = _joined_only(self.definition)
+
+    def select(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The facts that some condition could match: all but those of a
+        joined-only type whose join value no fact offers."""
+        if not self.joined_only:
+            return facts
+        wanted: dict[tuple[str, str], set[str] | None] = {}
+        for joins in self.joined_only.values():
+            for _, kind, name in joins:
+                if (kind, name) not in wanted:
+                    offered = [f[name] for f in facts if f.get("t") == kind and name in f]
+                    # Only strings: a number may equal a string's text in durable_rules.
+                    wanted[kind, name] = set(offered) if all(isinstance(v, str) for v in offered) else None
+
+        def could_match(fact: dict[str, Any]) -> bool:
+            joins = self.joined_only.get(fact.get("t"))
+            if joins is None:
+                return True
+            for own, kind, name in joins:
+                values, value = wanted[kind, name], fact.get(own)
+                if values is None or not isinstance(value, str) or value in values:
+                    return True
+            return False
+        return [fact for fact in facts if could_match(fact)]
 
     def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
         """The fact as asserted: the fields rules read, and the patterns found in its text."""
@@ -105,6 +136,41 @@ def _shorten(value: Any, short: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [_shorten(v, short) for v in value]
     return value
+
+
+def _joined_only(definition: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    """Fact types that no rule takes as its subject and that every condition
+    naming them joins, by equality at its head, to a field of the subject:
+    type -> [(own field, subject type, subject field)]."""
+    joins: dict[str, list[tuple[str, str, str]]] = {}
+    refused: set[str] = set()
+    for rule_id, rule in definition.items():
+        if rule_id == SEEN:
+            continue            # the catch-all: accounting, not a condition
+        conditions = [next(iter(c.items())) for c in rule["all"]]
+        kinds = {alias: _kind_of(expression) for alias, expression in conditions}
+        for alias, expression in conditions:
+            kind = kinds[alias]
+            if kind is None:
+                return {}
+            head = _head_join(expression)
+            if alias == "s" or head is None or head[1] != "s" or kinds.get("s") is None:
+                refused.add(kind)
+            else:
+                joins.setdefault(kind, []).append((head[0], kinds["s"], head[2]))
+    return {kind: found for kind, found in joins.items() if kind not in refused}
+
+
+def _head_join(expression: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(own field, alias, field) of an equality join among a condition's top-level terms."""
+    for term in expression.get("$and", [expression]):
+        if isinstance(term, dict) and len(term) == 1:
+            (name, operand), = term.items()
+            if (not name.startswith("$") and isinstance(operand, dict) and len(operand) == 1
+                    and not next(iter(operand)).startswith("$") and isinstance(next(iter(operand.values())), str)):
+                (alias, other), = operand.items()
+                return name, alias, other
+    return None
 
 
 def fields_used(definition: dict[str, Any]) -> dict[str, set[str]] | None:
@@ -175,16 +241,20 @@ class Engine:
     def run(self, facts: list[dict[str, Any]]) -> list[Match]:
         """Every (rule, subject key) that fires on one plan's facts."""
         sid = str(next(self._states))
+        # Normalising ends with the facts as the engine takes them: selected,
+        # prepared (fields, pattern hits) and written as JSON.
         with timing.stage("normalise"):
-            facts = [self.ruleset.prepare(fact, sid) for fact in facts]
+            facts = [self.ruleset.prepare(fact, sid) for fact in self.ruleset.select(facts)]
+            written = dumps(facts)
         with timing.stage("engine"):
-            return self.run_prepared(facts, sid)
+            return self.run_prepared(facts, sid, written)
 
-    def run_prepared(self, facts: list[dict[str, Any]], sid: str) -> list[Match]:
-        """Every (rule, subject key) that fires on facts already prepared for state ``sid``."""
-        fired: list[dict[str, Any]] = []
+    def run_prepared(self, facts: list[dict[str, Any]], sid: str, written: str | None = None) -> list[Match]:
+        """Every (rule, subject key) that fires on facts already prepared for
+        state ``sid`` (``written``: the same as JSON, if already written)."""
+        fired: list[str] = []
         try:
-            result = durable.assert_facts(self.handle, dumps(facts))
+            result = durable.assert_facts(self.handle, written if written is not None else dumps(facts))
             self._drain(result[1], fired)
         except durable.error as error:
             raise EngineError(f"durable_rules failed: {error}") from None
@@ -216,17 +286,16 @@ class Engine:
             pass
 
     def _account(self, facts: list[dict[str, Any]], fired: list[str]) -> list[Match]:
-        seen: set[str] = set()
+        # Most actions are the catch-all's, one per fact: their keys are read
+        # from the text in one pass (a fact comes back as it was written, and
+        # keys are paths without quotes); every other action is parsed.
+        seen = set(_SEEN_KEY.findall("\x00" + "\x00".join(fired)))
+        others = [action for action in fired if not action.startswith(_SEEN_PREFIX)]
+        if len(seen) + len(others) != len(fired):
+            others = fired          # a key read twice or not at all: parse everything
+            seen = set()
         matches: set[Match] = set()
-        for action in fired:
-            # Most actions are the catch-all's, one per fact: its key is read
-            # from the text (a fact is returned as it was written, and keys
-            # are paths without quotes); anything else is parsed.
-            if action.startswith(_SEEN_PREFIX):
-                found = _KEY.findall(action)
-                if len(found) == 1:
-                    seen.add(found[0])
-                    continue
+        for action in others:
             for rule_id, frame in json.loads(action).items():
                 if rule_id == SEEN:
                     seen.add(frame["m"]["key"])

@@ -9,6 +9,7 @@ field that does not exist.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -77,9 +78,17 @@ _FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|�
 
 def present(value: Any) -> bool:
     """Whether a field holds something other than blank or a placeholder."""
+    if isinstance(value, str):
+        return _present_text(value)
     if isinstance(value, list):
         return any(present(v) for v in value)
-    return value is not None and not _PLACEHOLDER.match(normalize(str(value)).strip())
+    return value is not None and _present_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _present_text(text: str) -> bool:
+    # A plan asks this of the same owner or status many times.
+    return not _PLACEHOLDER.match(normalize(text).strip())
 
 
 def states_facts(basis: Any) -> bool:

@@ -26,6 +26,7 @@ repository and on mutations of them.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -37,6 +38,12 @@ from yaml.resolver import Resolver
 
 AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
 _RESOLVE = Resolver().resolve
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_tag(value: str) -> str:
+    """The tag of a plain scalar without one (dates and numbers recur)."""
+    return _RESOLVE(ScalarNode, value, (True, False))
 _STR = Resolver.DEFAULT_SCALAR_TAG
 # The first characters for which an implicit resolver (bool, int, float,
 # null, timestamp...) may apply to a plain scalar; any other plain scalar,
@@ -212,9 +219,15 @@ def _values(get: Any, converter: Any, text: str) -> Any:
     nodes = 0
     documents = 0
     root: Any = _NONE
-    # Open collections: [container, its path, whether a mapping, the key
-    # waiting for its value (or the next index)].
-    stack: list[list[Any]] = []
+    # The open collection, in locals (the loop's hot path): the container,
+    # its path, whether a mapping, whether in flow style, and the key waiting
+    # for its value (None: a key comes next) or the next index. Enclosing
+    # ones wait on the stack.
+    container: Any = None
+    path: tuple[Any, ...] = ()
+    mapping = flow = False
+    pending: Any = None
+    stack: list[tuple[Any, ...]] = []
     while True:
         event = get()
         kind = event.__class__
@@ -226,8 +239,9 @@ def _values(get: Any, converter: Any, text: str) -> Any:
             if event.anchor is not None or mark.index >= end:
                 return _NONE
             if tag is None or tag == "!":
-                if event.implicit[0] and (not raw or raw[0] in _RESOLVED_FIRST or None in _RESOLVED_FIRST):
-                    tag = _RESOLVE(ScalarNode, raw, event.implicit)
+                implicit = event.implicit
+                if implicit[0] and (not raw or raw[0] in _RESOLVED_FIRST or None in _RESOLVED_FIRST):
+                    tag = _plain_tag(raw) if implicit == (True, False) else _RESOLVE(ScalarNode, raw, implicit)
                 else:
                     tag = _STR
             block = style == "|" or style == ">"
@@ -241,87 +255,85 @@ def _values(get: Any, converter: Any, text: str) -> Any:
                 value = whole(raw) if style == '"' else raw
             else:
                 node = ScalarNode(tag, raw, mark, event.end_mark, style)
-            if stack:
-                top = stack[-1]
-                if top[2]:
-                    if style is None and top[4] and _flow_doubt(raw, text, mark.index, top[3] is not None):
-                        return _NONE
-                    if top[3] is None:              # a key
-                        if node is not None:
-                            if tag == _MERGE:
-                                return _NONE
-                            value = scalar(node)
-                            value = value if isinstance(value, str) else str(value)
-                        if value in top[0]:
-                            return _NONE
-                        keys[top[1] + (value,)] = (mark.line + 1, mark.column + 1)
-                        top[3] = value
-                        continue
-                    path = top[1] + (top[3],)
-                    top[3] = None
-                else:
-                    if style is None and top[4] and _flow_doubt(raw, text, mark.index, False):
-                        return _NONE
-                    path = top[1] + (top[3],)
-                    top[3] += 1
-            else:
-                path = ()
-            nodes += 1
-            if len(path) > max_depth or nodes > max_nodes:
-                return _NONE
-            if node is None:
-                values[path] = (position(ScalarNode(tag, raw, mark, event.end_mark, style)) if block
-                                else (mark.line + 1, mark.column + 1))
-            else:
-                values[path] = position(node)
-                value = scalar(node)
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    numbers[path] = raw
-            if not stack:
+            if container is None:
                 if root is not _NONE:
                     return _NONE
-                root = value
-            elif top[2]:
-                top[0][path[-1]] = value
+                here: tuple[Any, ...] = ()
+            elif mapping:
+                if flow and style is None and _flow_doubt(raw, text, mark.index, pending is not None):
+                    return _NONE
+                if pending is None:                 # a key
+                    if node is not None:
+                        if tag == _MERGE:
+                            return _NONE
+                        value = scalar(node)
+                        value = value if isinstance(value, str) else str(value)
+                    if value in container:
+                        return _NONE
+                    keys[path + (value,)] = (mark.line + 1, mark.column + 1)
+                    pending = value
+                    continue
+                here = path + (pending,)
             else:
-                top[0].append(value)
+                if flow and style is None and _flow_doubt(raw, text, mark.index, False):
+                    return _NONE
+                here = path + (pending,)
+            nodes += 1
+            if len(here) > max_depth or nodes > max_nodes:
+                return _NONE
+            if node is None:
+                values[here] = (position(ScalarNode(tag, raw, mark, event.end_mark, style)) if block
+                                else (mark.line + 1, mark.column + 1))
+            else:
+                values[here] = position(node)
+                value = scalar(node)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    numbers[here] = raw
+            if container is None:
+                root = value
+            elif mapping:
+                container[pending] = value
+                pending = None
+            else:
+                container.append(value)
+                pending += 1
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None:
                 return _NONE
-            mapping = kind is MappingStartEvent
+            opens_mapping = kind is MappingStartEvent
             tag = event.tag
             if tag is None or tag == "!":
-                tag = _MAP if mapping else _SEQ
-            if tag != (_MAP if mapping else _SEQ):
+                tag = _MAP if opens_mapping else _SEQ
+            if tag != (_MAP if opens_mapping else _SEQ):
                 return _NONE
-            container: Any = {} if mapping else []
-            if stack:
-                top = stack[-1]
-                if top[2]:
-                    if top[3] is None:              # a collection as a key
-                        return _NONE
-                    path = top[1] + (top[3],)
-                    top[0][top[3]] = container
-                    top[3] = None
-                else:
-                    path = top[1] + (top[3],)
-                    top[3] += 1
-                    top[0].append(container)
-            else:
+            new: Any = {} if opens_mapping else []
+            if container is None:
                 if root is not _NONE:
                     return _NONE
-                path = ()
-                root = container
+                here = ()
+                root = new
+            elif mapping:
+                if pending is None:                 # a collection as a key
+                    return _NONE
+                here = path + (pending,)
+                container[pending] = new
+                pending = None
+            else:
+                here = path + (pending,)
+                container.append(new)
+                pending += 1
             nodes += 1
-            if len(path) > max_depth or nodes > max_nodes:
+            if len(here) > max_depth or nodes > max_nodes:
                 return _NONE
             mark = event.start_mark
-            values[path] = (mark.line + 1, mark.column + 1)
-            stack.append([container, path, mapping, None if mapping else 0, bool(event.flow_style)])
+            values[here] = (mark.line + 1, mark.column + 1)
+            stack.append((container, path, mapping, flow, pending))
+            container, path, mapping, flow = new, here, opens_mapping, bool(event.flow_style)
+            pending = None if opens_mapping else 0
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            top = stack.pop()
-            if top[2] and top[3] is not None:
+            if mapping and pending is not None:
                 return _NONE
+            container, path, mapping, flow, pending = stack.pop()
         elif kind is StreamStartEvent or kind is DocumentEndEvent:
             continue
         elif kind is DocumentStartEvent:

@@ -228,6 +228,23 @@ def rule_options(rules: list[Rule]) -> dict[str, Option]:
 
 
 def load_rule(path: Path, requirements: dict[str, Requirement]) -> Rule:
+    # A command loads the bundled packs more than once (the active rules, the
+    # ids a configuration may name): a rule file unchanged since is not checked again.
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size,
+               tuple(sorted((name, r.severity) for name, r in requirements.items())))
+    except OSError:
+        return _load_rule(path, requirements)
+    if key not in _LOADED:
+        _LOADED[key] = _load_rule(path, requirements)
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple[Any, ...], Rule] = {}
+
+
+def _load_rule(path: Path, requirements: dict[str, Requirement]) -> Rule:
     raw = read_yaml(path, "rule", "rule")
     if raw["requirement"] not in requirements:
         raise UserError(f"unknown requirement key {raw['requirement']!r}", str(path))
