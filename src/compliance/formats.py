@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
@@ -36,7 +37,17 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def as_json(report: Report, color: bool = False, lang: str = "zh") -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return _indented(report_dict(report))
+
+
+def _indented(value: Any) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2) and a line break, written
+    piece by piece: the indenting encoder is Python's, and a national audit's
+    report would otherwise first be millions of small strings in a list."""
+    out = io.StringIO()
+    json.dump(value, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return out.getvalue()
 
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -213,7 +224,7 @@ def as_sarif(report: Report, color: bool = False, lang: str = "zh") -> str:
                            "manifest": report.manifest, "baseline": report.baseline},
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return _indented(log)
 
 
 def _sarif_rule(rule: Rule, lang: str, words: dict[str, str]) -> dict[str, Any]:
