@@ -151,7 +151,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     from .check import Run
     from .formats import FORMATS
     from .manifest import manifest
-    from .parallel import check_files
+    from .parallel import batch_gc, check_files
     from .parents import Parents, roots_of
     from .settings import resolve
 
@@ -173,7 +173,8 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     # each item as written is kept only for the reports that show it.
     views = any(fmt in ITEM_FORMATS for fmt, _ in targets)
     results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views)
-    report.plans.extend(_with_progress(results, len(names)))
+    with batch_gc():
+        report.plans.extend(_with_progress(results, len(names)))
     with timing.stage("report"):
         if write_baseline:
             _emit(baselines.text_of(report.plans), write_baseline)

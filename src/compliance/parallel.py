@@ -18,6 +18,8 @@ worker cannot read) check in this process, with no pool.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 from collections import deque
@@ -43,6 +45,23 @@ Setup = list[tuple[Callable[..., Any], tuple[Any, ...]]]
 # (quickest: the rules already read come along), else spawn; results do
 # not depend on it (tests run both).
 START_METHOD: str | None = None
+
+
+@contextlib.contextmanager
+def batch_gc() -> Iterator[None]:
+    """Collect cycles less often while a batch runs: a plan's values are trees
+    that reference counting frees, so the frequent young-generation passes
+    over them find nothing (5-12% less CPU on hundreds of plans), and what
+    was built before the batch (rules, engines) is left out of every pass.
+    The collector is as it was afterwards."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def default_jobs() -> int:
@@ -72,6 +91,26 @@ def check_files(run: Run, names: list[str], jobs: int | None = None, setup: Setu
     yield from _pool(run, names, jobs, setup or [], chunk, items_view)
 
 
+def _chunks(names: list[str], size: int) -> list[list[str]]:
+    """The names in order, cut into runs of at least ``size`` (but at most
+    four times that), each ending where a folder ends when it can: plans of
+    one folder (a city's plan and its counties') go to the same worker,
+    which then reads a parent plan once rather than once per worker."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    folder = None
+    for name in names:
+        here = os.path.dirname(name)
+        if current and ((here != folder and len(current) >= size) or len(current) >= 4 * size):
+            chunks.append(current)
+            current = []
+        current.append(name)
+        folder = here
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _slim(result: PlanResult, items_view: bool) -> PlanResult:
     if not items_view:
         result.items_view = []
@@ -90,16 +129,17 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
     method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods()
                               and sys.platform != "darwin" else "spawn")
     context = multiprocessing.get_context(method)
-    chunks = iter([names[start:start + chunk] for start in range(0, len(names), chunk)])
+    chunks = iter(_chunks(names, chunk))
     arguments = (run.settings, run.as_of, run.parents.roots, timing.enabled(), setup)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=arguments) as pool:
-        pending: deque[tuple[list[str], Future[Any]]] = deque()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=arguments)
+    pending: deque[tuple[list[str], Future[Any]]] = deque()
 
-        def submit() -> None:
-            names_ = next(chunks, None)
-            if names_ is not None:
-                pending.append((names_, pool.submit(_check, names_, items_view)))
+    def submit() -> None:
+        names_ = next(chunks, None)
+        if names_ is not None:
+            pending.append((names_, pool.submit(_check, names_, items_view)))
 
+    try:
         for _ in range(jobs * AHEAD):
             submit()
         while pending:
@@ -112,6 +152,9 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
             submit()
             timing.add(seconds)
             yield from _compact(results)
+    finally:
+        # Stopped early (an error, Ctrl-C): the chunks not started are dropped.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- in the worker --------------------------------------------------------
@@ -130,6 +173,7 @@ def _start(settings: Any, as_of: Any, roots: list[Any], timed: bool, setup: Setu
         timing.enable()
         timing.take()
     _RUN = Run(settings, as_of, Parents(roots))
+    batch_gc().__enter__()          # a worker only ever runs the batch
 
 
 def _check(names: list[str], items_view: bool) -> tuple[list[PlanResult], dict[str, float]]:
