@@ -11,6 +11,7 @@ import functools
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from compliance.check import Checker
 from compliance.findings import Finding
@@ -45,3 +46,15 @@ def findings_of(checker: Checker, text: str, name: str = "plan.yaml") -> list[Fi
     result = checker.check_text(text, name)
     assert result.error is None, result.error
     return result.findings
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> Result:
+    """The command line run in-process: an uncaught exception or a traceback
+    in its output fails the test, whatever the command."""
+    from compliance.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
+        f"uncaught {result.exception!r}")
+    assert b"Traceback" not in result.stdout_bytes + result.stderr_bytes
+    return result

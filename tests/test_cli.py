@@ -13,9 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from compliance.cli import main
 from compliance.rules import load_rules
-from conftest import EXAMPLE, ROOT, plan_yaml
+from conftest import EXAMPLE, ROOT, plan_yaml, run_cli
 
 EXAMPLE_NAME = "examples/county-plan.yaml"
 AS_OF = ["--as-of", "2024-03-10"]
@@ -34,11 +33,7 @@ def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str, stdin: bytes | None = None) -> Result:
-    result = CliRunner().invoke(main, list(args), input=stdin)
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
+    return run_cli(*args, stdin=stdin)
 
 
 def report(result: Result) -> dict[str, Any]:

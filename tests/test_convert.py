@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from compliance.cli import main
 from compliance.model import ITEM_ORDER, build
 from compliance.read import load
 from compliance.resources import schema_error
 from compliance.tables import set_plan_options
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 OFFICE = ROOT / "tests" / "data" / "office"
 AS_OF = ["--as-of", "2024-03-10"]
@@ -32,11 +31,7 @@ def _reset_plan_options() -> Any:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
+    return run_cli(*args)
 
 
 def findings(*args: str) -> list[dict[str, Any]]:

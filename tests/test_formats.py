@@ -21,7 +21,7 @@ from compliance.cli import FORMAT_NAMES, main
 from compliance.findings import Finding, PlanResult
 from compliance.formats import FORMATS, _md, as_github, as_junit, as_markdown
 from compliance.profiles import active_rules, load_profile
-from conftest import ROOT, plan_yaml
+from conftest import ROOT, plan_yaml, run_cli
 
 EXAMPLE_NAME = "examples/county-plan.yaml"
 AS_OF = ["--as-of", "2024-03-10"]
@@ -39,11 +39,7 @@ def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
+    return run_cli(*args)
 
 
 def example(fmt: str, *more: str) -> Result:

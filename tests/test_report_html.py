@@ -22,7 +22,7 @@ from compliance.cli import main
 from compliance.findings import Finding, PlanResult, summary
 from compliance.report_html import alignment, as_html, marked
 from compliance.text import normalize
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 AS_OF = ["--as-of", "2024-03-10"]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -36,10 +36,7 @@ def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    return result
+    return run_cli(*args)
 
 
 class Tree(HTMLParser):

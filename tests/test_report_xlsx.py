@@ -23,7 +23,7 @@ from compliance.check import Report
 from compliance.cli import main
 from compliance.findings import Finding, PlanResult
 from compliance.report_xlsx import as_xlsx, clean, sheet_name
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 AS_OF = ["--as-of", "2024-03-10"]
 HEADER = ["序号", "问题", "牵头单位", "责任单位", "整改时限", "整改状态", "级别", "规则", "整改要求", "问题说明",
@@ -36,10 +36,7 @@ def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    return result
+    return run_cli(*args)
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from compliance.check import Checker
-from compliance.cli import main
 from compliance.model import build
 from compliance.read import Limits, expand_inputs, load
 from compliance.tables import set_plan_options, split_list, split_measures
-from conftest import EXAMPLE, ROOT, checker_for
+from conftest import EXAMPLE, ROOT, checker_for, run_cli
 
 OFFICE = ROOT / "tests" / "data" / "office"
 XLSX = OFFICE / "county-plan.xlsx"
@@ -45,11 +44,7 @@ def _reset_plan_options() -> Any:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        f"uncaught {result.exception!r}")
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
+    return run_cli(*args)
 
 
 def pairs(findings: list[Any]) -> set[tuple[str, str | None]]:
