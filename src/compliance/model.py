@@ -8,6 +8,7 @@ rule reads gets its normalised, affirmed and untargeted views.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,6 +199,7 @@ class Plan:
     written: dict[PathKey, str] = field(default_factory=dict)
     # Cells of a spreadsheet or rows of a Word table (read.Document.places).
     places: dict[PathKey, str] = field(default_factory=dict)
+    _last: dict[PathKey, Pos] | None = field(default=None, repr=False, compare=False)
 
     def place(self, path: PathKey) -> str | None:
         """The cell or table row of ``path``, or of the nearest part of it
@@ -223,10 +225,21 @@ class Plan:
             for later in ITEM_ORDER[ITEM_ORDER.index(name) + 1:]:
                 if parent + (later,) in self.keys:
                     return self.keys[parent + (later,)]
-        present = [pos for key, pos in self.keys.items() if key[:-1] == parent]
-        if present:
-            return max(present)
+        last = self._last_keys().get(parent)
+        if last is not None:
+            return last
         return self.locate(parent) if parent else (1, 1)
+
+    def _last_keys(self) -> dict[PathKey, Pos]:
+        """The last key written in each mapping, indexed once per plan: a
+        plan with many missing fields would otherwise scan every key for each."""
+        if self._last is None:
+            self._last = {}
+            for key, pos in self.keys.items():
+                parent = key[:-1]
+                if pos > self._last.get(parent, (0, 0)):
+                    self._last[parent] = pos
+        return self._last
 
 
 _ABSENT = object()
@@ -293,7 +306,14 @@ class _Canonical:
         if not isinstance(value, dict):
             raise UserError("a plan file must be a mapping with 'plan' and 'items'", self.document.name,
                             *self.document.values.get((), (None, None)))
-        data = self.copy(value, (), ())
+        document = self.document
+        if not document.places and not document.blanks and _written_canonical(value):
+            # The common YAML plan, written with the contract's own names:
+            # nothing to rename, so its values and positions serve as they are.
+            data = value
+            self.values, self.keys, self.numbers = document.values, document.keys, document.numbers
+        else:
+            data = self.copy(value, (), ())
         items = data.get("items")
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
@@ -348,6 +368,35 @@ class _Canonical:
         if isinstance(item.get("measures"), str):
             item["measures"] = [item["measures"]]
             self.values[path + ("measures", 0)] = self.values[path + ("measures",)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_name(shape: tuple[str | None, ...], key: Any) -> bool:
+    aliases = _LEVEL_ALIASES[shape]
+    return isinstance(key, str) and aliases.get(textmod.normalize(key), key) == key
+
+
+def _all_canonical(mapping: Any, shape: tuple[str | None, ...]) -> bool:
+    return not isinstance(mapping, dict) or all(_canonical_name(shape, key) for key in mapping)
+
+
+def _written_canonical(top: dict[str, Any]) -> bool:
+    """Whether no key of the plan is an alias (_Canonical.copy would rename none)."""
+    if not _all_canonical(top, ()) or not _all_canonical(top.get("plan"), ("plan",)):
+        return False
+    for name in ("items", "hosting", "accountability"):
+        entries = top.get(name)
+        if not isinstance(entries, list):
+            continue
+        shape = (name, None)
+        for entry in entries:
+            if not _all_canonical(entry, shape):
+                return False
+            measures = entry.get("measures") if name == "items" and isinstance(entry, dict) else None
+            if isinstance(measures, list) and not all(_all_canonical(m, ("items", None, "measures", None))
+                                                      for m in measures):
+                return False
+    return True
 
 
 def _validate(data: Any, name: str, canonical: _Canonical) -> None:

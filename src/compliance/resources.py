@@ -101,6 +101,11 @@ def _read_yaml(path: Path, what: str, schema: str | None) -> Any:
 def _safe_load(text: str) -> Any:
     """yaml.safe_load, with nodes composed by libyaml when compliance.fastyaml
     can vouch for them (rule packs are read at every start)."""
+    from .read import DEFAULT_LIMITS, _Converter
+
+    document = fastyaml.document(text, _Converter("", DEFAULT_LIMITS, text))
+    if document is not None:
+        return document.value
     node = fastyaml.compose(text, 64)
     if node is None:
         return yaml.safe_load(text)

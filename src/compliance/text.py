@@ -105,6 +105,9 @@ _TOPIC = re.compile(r'^(?:对于|对)(?:[^,;:!?。]*"[^,;:!?。]*的[^,;:!?。]{
 _INQUIRY = re.compile(r'^[^,;:!?。]{0,4}(?:调查|核实|核查|排查|查处|严查|督查|摸排|清查)[^,;:!?。]*(?:的|等)(?:情况|问题|行为|现象|做法)')
 
 
+# Cached: plans repeat stock measures (建立长效机制) from item to item, and
+# counties copy their city's wording.
+@lru_cache(maxsize=65536)
 def affirmed(norm: str) -> str:
     """``norm`` with every negated span replaced by MASK characters."""
     clauses = _CLAUSE.findall(norm)
@@ -226,6 +229,7 @@ def names_enterprise(clause: str) -> bool:
     return bool(_ENTERPRISE.search(clause)) and "某些" not in clause
 
 
+@lru_cache(maxsize=65536)
 def untargeted(affirmed_text: str) -> str:
     """``affirmed_text`` with clauses of targeted or lawful enforcement masked."""
     out: list[str] = []
