@@ -122,3 +122,38 @@ def test_one_input_or_standard_input_is_checked_here(monkeypatch: pytest.MonkeyP
     example = str(ROOT / "examples" / "county-plan.yaml")
     assert [r.id for r in parallel.check_files(run, [example], jobs=4)] == ["example-county-2024"]
     assert len(list(parallel.check_files(run, [example, example], jobs=1))) == 2
+
+
+def _stop_on(doomed: str) -> None:
+    """Run in each worker: the process dies, as a crash in a native library
+    would, when it is given the plan ``doomed``."""
+    import os
+
+    original = Run.check_file
+
+    def check_file(self: Run, name: str):  # type: ignore[no-untyped-def]
+        if name == doomed:
+            os._exit(70)
+        return original(self, name)
+
+    Run.check_file = check_file  # type: ignore[method-assign]
+
+
+def test_a_worker_that_dies_costs_only_its_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
+    names = sorted(str(p.relative_to(folder)) for p in (folder / "plans").rglob("*.yaml"))
+    doomed = names[len(names) // 2]
+    run = Run(resolve(Config()), AS_OF, Parents([folder / "plans"]))
+    expected = {name: run.check_file(name) for name in names}
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    found = list(parallel.check_files(Run(resolve(Config()), AS_OF, Parents([folder / "plans"])), names,
+                                      jobs=2, chunk=3, setup=[(_stop_on, (doomed,))]))
+    assert [r.file for r in found] == names
+    for result in found:
+        if result.file == doomed:
+            assert result.error == f"{doomed}: the process checking this plan stopped (a crash or out of memory); " \
+                                   "the plan was not checked"
+            assert not result.findings
+        else:
+            assert (result.error, [f.as_dict() for f in result.findings]) == \
+                   (expected[result.file].error, [f.as_dict() for f in expected[result.file].findings])

@@ -119,6 +119,36 @@ def _slim(result: PlanResult, items_view: bool) -> PlanResult:
 
 def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
           items_view: bool) -> Iterator[PlanResult]:
+    """Results in input order. A worker that dies (a crash in a native
+    library, killed for memory) costs only the plan it was checking: the
+    pool is restarted, the chunks it held are checked again one plan at a
+    time, and the plan that stops a worker on its own is reported as not
+    checked; the other plans are checked as usual."""
+    todo: deque[list[str]] = deque(_chunks(names, chunk))
+    while todo:
+        broken = yield from _pool_pass(run, todo, jobs, setup, items_view)
+        if broken is None:
+            return
+        if len(broken) > 1:
+            todo.extendleft(reversed([[name] for name in broken]))
+        else:
+            yield _not_checked(broken[0])
+
+
+def _not_checked(name: str) -> PlanResult:
+    from .findings import PlanResult
+
+    result = PlanResult(name)
+    result.error = str(UserError("the process checking this plan stopped (a crash or out of memory); "
+                                 "the plan was not checked", name))
+    return result
+
+
+def _pool_pass(run: Run, todo: deque[list[str]], jobs: int, setup: Setup,
+               items_view: bool) -> Iterator[PlanResult]:
+    """Results of the chunks in ``todo``, taken from its front as they finish;
+    returns None when all are done, or the names of the chunk whose worker
+    died (later chunks stay in ``todo``)."""
     # Imported here: a one-plan check never starts a pool (start-up time).
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -129,14 +159,13 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
     method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods()
                               and sys.platform != "darwin" else "spawn")
     context = multiprocessing.get_context(method)
-    chunks = iter(_chunks(names, chunk))
     arguments = (run.settings, run.as_of, run.parents.roots, timing.enabled(), setup)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=arguments)
     pending: deque[tuple[list[str], Future[Any]]] = deque()
 
     def submit() -> None:
-        names_ = next(chunks, None)
-        if names_ is not None:
+        if todo:
+            names_ = todo.popleft()
             pending.append((names_, pool.submit(_check, names_, items_view)))
 
     try:
@@ -147,13 +176,16 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
             try:
                 results, seconds = future.result()
             except BrokenProcessPool:
-                raise UserError(f"a worker process stopped while checking {', '.join(names_)}; "
-                                "run with --jobs 1 to see which plan stops it") from None
+                # Every chunk in flight is lost with the pool: back to the queue.
+                todo.extendleft(reversed([waiting for waiting, _ in pending]))
+                pending.clear()
+                return names_
             submit()
             timing.add(seconds)
             yield from _compact(results)
+        return None
     finally:
-        # Stopped early (an error, Ctrl-C): the chunks not started are dropped.
+        # Stopped early (an error, Ctrl-C, a dead worker): the chunks not started are dropped.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
