@@ -102,7 +102,7 @@ def _reference_part(folder: str, names: list[str]) -> dict[str, Any]:
     from compliance.engine import SEEN, Match, dumps
     from compliance.facts import plan_facts
     from compliance.parents import Parents
-    from compliance.pyeval import PyEngine
+    from compliance.pyeval import PyEngine, differences
     from compliance.read import load
     from compliance.settings import resolve
 
@@ -145,7 +145,7 @@ def _reference_part(folder: str, names: list[str]) -> dict[str, Any]:
         python += time.perf_counter() - start
         fired = {Match(rule, frame["s"]["key"]) for action in actions
                  for rule, frame in json.loads(action).items() if rule != SEEN}
-        if sorted(fired, key=lambda m: (m.key, m.rule)) != found:
+        if any(differences(fired, found)):
             mismatches.append(name)
     return {"ceiling": ceiling, "python": python, "facts": facts_total, "items": items, "mismatches": mismatches}
 

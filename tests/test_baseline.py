@@ -88,7 +88,7 @@ def test_the_manifest_reproduces_the_run(folder, monkeypatch) -> None:
     assert manifest["engine"]["durable_rules"] == "2.0.28"
     assert manifest["inputs"] == [
         {"file": name, "sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
-         "bytes": (folder / name).stat().st_size} for name in ("county.yaml", "broken.yaml")]
+         "bytes": (folder / name).stat().st_size} for name in ("broken.yaml", "county.yaml")]   # by name
     assert manifest["rules"]["count"] == len(active_rules(load_profile("national"))[0]) and len(manifest["rules"]["sha256"]) == 64
     again = json.loads(cli(folder, monkeypatch, "check", "county.yaml", *AS_OF, "--format", "json").stdout)
     assert again["manifest"]["rules"] == manifest["rules"]

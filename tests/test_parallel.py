@@ -77,17 +77,22 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _reports(folder: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+# Every format but text, which goes to stdout: format -> report file name.
+FILES = {"json": "r.json", "sarif": "r.sarif", "junit": "r.xml", "github": "r.github", "markdown": "r.md",
+         "html": "r.html", "xlsx": "r.xlsx"}
+
+
+def _reports(folder: Path, jobs: int, monkeypatch: pytest.MonkeyPatch, *inputs: str) -> dict[str, bytes]:
+    """Every format's report of one run over ``inputs`` (default: the folder plans)."""
     monkeypatch.chdir(folder)
     out = folder / f"out-{jobs}"
     out.mkdir(exist_ok=True)
-    result = CliRunner().invoke(main, ["check", "plans", "--as-of", AS_OF.isoformat(), "--jobs", str(jobs),
-                                       "--format", "json", "-o", str(out / "r.json"), "--format", "sarif",
-                                       "-o", str(out / "r.sarif"), "--format", "junit", "-o", str(out / "r.xml"),
-                                       "--format", "text"])
+    outputs = [arg for fmt, name in FILES.items() for arg in ("--format", fmt, "-o", str(out / name))]
+    result = CliRunner().invoke(main, ["check", *(inputs or ["plans"]), "--as-of", AS_OF.isoformat(),
+                                       "--jobs", str(jobs), *outputs, "--format", "text"])
     assert result.exit_code == 2, result.output          # the broken plan
     assert "broken.yaml" in result.stderr
-    reports = {name: (out / name).read_bytes() for name in ("r.json", "r.sarif", "r.xml")}
+    reports = {name: (out / name).read_bytes() for name in FILES.values()}
     reports["text"] = result.stdout.encode("utf-8")
     return reports
 
@@ -96,8 +101,25 @@ def test_the_report_does_not_depend_on_jobs(folder: Path, monkeypatch: pytest.Mo
     one = _reports(folder, 1, monkeypatch)
     assert b'"no-deadline-compression"' in one["r.json"] and b"NDC004" in one["r.json"]
     assert one["r.json"].count(b'"waived": {') >= 2           # the plan's waiver and the configuration's
+    assert one["r.xlsx"][:2] == b"PK" and b"<mark>" in one["r.html"]
     for jobs in (2, 3):
         assert _reports(folder, jobs, monkeypatch) == one
+    assert _reports(folder, 1, monkeypatch) == one             # and run again
+
+
+def test_the_report_does_not_depend_on_the_order_of_the_inputs(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files named one by one, in reverse or shuffled, give the bytes the
+    folder gives, whatever --jobs."""
+    import random
+
+    one = _reports(folder, 1, monkeypatch)
+    names = sorted(str(p.relative_to(folder)) for p in (folder / "plans").rglob("*.yaml"))
+    shuffled = names[:]
+    random.Random(3).shuffle(shuffled)
+    assert _reports(folder, 1, monkeypatch, *reversed(names)) == one
+    assert _reports(folder, 2, monkeypatch, *shuffled) == one
+    # Folders and files mixed, the same file named twice.
+    assert _reports(folder, 3, monkeypatch, "plans/generated", *names[:3], "plans", names[0]) == one
 
 
 def test_results_come_in_input_order_without_fork(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

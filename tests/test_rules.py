@@ -10,7 +10,7 @@ import yaml
 
 from compliance.errors import UserError
 from compliance.resources import data_dir
-from compliance.rules import bundled_packs, load_rules
+from compliance.rules import backtracking_risk, bundled_packs, load_rules
 from compliance.text import normalize
 from conftest import SHARED, checker_for, example_findings
 
@@ -97,11 +97,14 @@ GOOD_RULE = (data_dir("rules") / "national" / "SH003.yaml").read_text(encoding="
     ({"X1.yaml": "id: [unclosed\n"}, "invalid YAML"),
     # Catastrophic backtracking is refused at load time: rule packs come from anyone.
     ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴+)+$|宴")},
-     "can backtrack catastrophically (an unbounded repeat inside a repeated group)"),
+     "could take too long on a long text (an unbounded repeat inside a repeated group)"),
     ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴|宴请)*$|宴")},
-     "can backtrack catastrophically (alternatives inside an unbounded repeat)"),
+     "could take too long on a long text (alternatives inside an unbounded repeat)"),
     ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '(宴)\\1|宴")},
-     "can backtrack catastrophically (a back-reference)"),
+     "could take too long on a long text (a back-reference)"),
+    # Tried at every character of a long text, 陪同.*[0-9] scans to its end each time.
+    ({"X1.yaml": GOOD_RULE.replace("id: SH003", "id: X1").replace("matches: '宴", "matches: '陪同.*[0-9]|宴")},
+     "(an unbounded repeat that is not anchored at the start of a clause)"),
 ])
 def test_registry_rejects_bad_rules_naming_the_file(tmp_path, files, expected):
     folder = _pack(tmp_path, files)
@@ -145,3 +148,15 @@ def _split_by_comma(value: object) -> list[str]:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_examples_are_not_cut_at_commas(rule):
     assert _split_by_comma(rule.examples) == []
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:^|(?<=[,;:。\n]))(?:(?!不得|严禁)[^,;:。\n])*关停",     # from a clause's start, within the clause
+    r"^[^\n]*关停", r"陪同[^,;。]{0,60}[0-9]", r"(?<![0-9])[0-9]{1,6}家"])
+def test_patterns_that_stay_linear_are_accepted(pattern):
+    assert backtracking_risk(pattern) is None
+
+
+@pytest.mark.parametrize("pattern", [r"(?<=a)a*b", r"(?:^|(?<=[,;]))[^,]*x", r"[0-9]+家", r"《[^》]+》"])
+def test_unbounded_repeats_a_long_text_makes_quadratic_are_refused(pattern):
+    assert backtracking_risk(pattern) == "an unbounded repeat that is not anchored at the start of a clause"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 STDIN_NAME = "<stdin>"
+
+
+def shown_name(name: str, sep: str = os.sep) -> str:
+    """A file as every report names it: as given, with forward slashes
+    whatever the platform's separator (plans\\a.yaml on Windows is plans/a.yaml),
+    so reports are the same on every platform."""
+    if name == "-":
+        return STDIN_NAME
+    return name.replace(sep, "/") if sep != "/" else name
 
 
 @dataclass
@@ -111,14 +121,14 @@ class Checker:
 
 def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan | None]:
     """The plan of one input, or its result with the error that stopped it."""
-    shown = STDIN_NAME if name == "-" else name
+    shown = shown_name(name)
     result = PlanResult(shown)
     try:
         document = read()
         document.name = shown
         plan = build(document)
     except UserError as error:
-        error.file = error.file if error.file not in (None, "-") else shown
+        error.file = shown if error.file in (None, "-", name) else error.file
         result.error = str(error)
         result.error_line, result.error_column = error.line, error.column
         return result, None
@@ -171,7 +181,7 @@ class Run:
             config = self.settings.config
             self._checkers[variant.key] = Checker(
                 list(variant.rules), self.settings.lang, self.as_of, dict(variant.options), self.parents,
-                config.waivers, str(config.file) if config.file else None, self.known)
+                config.waivers, shown_name(str(config.file)) if config.file else None, self.known)
         return self._checkers[variant.key]
 
     def check_file(self, name: str) -> PlanResult:

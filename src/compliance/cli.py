@@ -148,7 +148,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     """
     from . import baseline as baselines
     from . import timing
-    from .check import Run
+    from .check import Run, shown_name
     from .formats import FORMATS
     from .manifest import manifest
     from .parallel import batch_gc, check_files
@@ -179,7 +179,7 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
         if write_baseline:
             _emit(baselines.text_of(report.plans), write_baseline)
         elif baseline is not None:
-            report.baseline = baselines.apply(report.plans, accepted, str(baseline))
+            report.baseline = baselines.apply(report.plans, accepted, shown_name(str(baseline)))
         report.manifest = manifest(settings, report.plans, as_of, baseline)
         # Files first, each renamed into place whole; then the one report for stdout.
         for fmt, output in sorted(targets, key=lambda target: target[1] is None):
@@ -223,7 +223,20 @@ def _plan_names(paths: tuple[str, ...], config: Any) -> list[str]:
             return True
         path = Path(name).resolve()
         return not config.excluded(name) and path not in skip and not any(path.is_relative_to(p) for p in packs)
-    return [name for name in dict.fromkeys(inputs(list(paths))) if wanted(name)]
+    # In the order of their names, whatever order they were given in: the
+    # same inputs give the same report, byte for byte.
+    return sorted((name for name in dict.fromkeys(inputs(list(paths))) if wanted(name)), key=_input_order)
+
+
+def _input_order(name: str) -> tuple[tuple[str, ...], str]:
+    """Inputs sort by their path's parts as reports show them (a folder's
+    files as compliance.read.expand_inputs lists them), the same on every platform."""
+    from pathlib import PurePosixPath
+
+    from .check import shown_name
+
+    shown = shown_name(name)
+    return PurePosixPath(shown).parts, shown
 
 
 def _config(config_file: str | None, no_config: bool) -> Any:
@@ -296,8 +309,11 @@ def _emit(text: str | bytes, output: str | None) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
+        # Interrupted or failed (Ctrl-C, a full disk): the old report stays, no temporary file does.
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
         raise
 
 

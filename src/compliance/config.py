@@ -99,7 +99,8 @@ def load_config(path: Path) -> Config:
     path = Path(_shown(path))
     data = read_bytes(str(path))
     if len(data) > MAX_CONFIG_BYTES:
-        raise UserError(f"configuration file over {MAX_CONFIG_BYTES} bytes", str(path))
+        raise UserError(f"configuration file is larger than the limit of {MAX_CONFIG_BYTES // (1024 * 1024)} MB",
+                        str(path))
     text = decode(data, str(path))
     # Only comments (a configuration not filled in yet) is no setting at all.
     blank = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())

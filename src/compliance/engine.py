@@ -22,6 +22,7 @@ import functools
 import itertools
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,21 @@ SEEN = "$seen"
 # The ruleset and the facts are written alike, as compact ASCII JSON (the C
 # encoder's fastest form): durable_rules compares strings as written, so a
 # literal written as UTF-8 would never equal a fact's escaped \uXXXX.
-dumps = functools.partial(json.dumps, separators=(",", ":"))
+_json = functools.partial(json.dumps, separators=(",", ":"))
+# durable_rules reads an exponent only after a decimal point: Python writes
+# 0.00005 (a mercury limit in mg/L) as 5e-05, which it reads as 5 followed
+# by garbage, and the fact is lost. Such numbers get their ".0" (5.0e-05);
+# strings are matched whole, so nothing inside one is touched.
+_BARE_EXPONENT = re.compile(r'("(?:[^"\\]|\\.)*")|(?<![\d.])(-?\d+)(?=e[-+])')
+
+
+def dumps(value: Any) -> str:
+    """``value`` as compact ASCII JSON, every number as durable_rules reads it."""
+    written = _json(value)
+    if "e-" in written or "e+" in written:
+        written = _BARE_EXPONENT.sub(lambda m: m[1] or m[2] + ".0", written)
+    return written
+
 _SEEN_PREFIX = '{"$seen":{"m":{'
 # The key of each catch-all action, in the actions joined by NULs (a
 # catch-all action holds one fact, and a fact holds no object).
@@ -121,6 +136,11 @@ class Ruleset:
                 if name in fact:
                     prepared[name] = fact[name]
         prepared["sid"] = sid
+        # Without an "id" durable_rules identifies a fact by a 32-bit hash of
+        # its content and drops a second fact with the same hash as "already
+        # observed": about one fact in a state of 100,000 (tests/test_engine.py
+        # keeps a colliding pair). The key is unique in a plan, so it is the id.
+        prepared["id"] = fact["key"]
         searches = self.searches.get(kind)
         if searches:
             prepared["hits"] = [hit for name, table in searches for text in (fact.get(name) or "",)
@@ -258,6 +278,11 @@ class Engine:
             self._drain(result[1], fired)
         except durable.error as error:
             raise EngineError(f"durable_rules failed: {error}") from None
+        except Exception as error:      # noqa: BLE001 - e.g. durable's MessageObservedException
+            # Whatever the engine raises, the plan is reported as not checked,
+            # never as a traceback (and never as exit status 1).
+            detail = " ".join(str(getattr(error, "message", error)).split())     # one line
+            raise EngineError(f"durable_rules failed: {type(error).__name__}: {detail}") from None
         finally:
             self._delete(sid)
         return self._account(facts, fired)
@@ -302,6 +327,9 @@ class Engine:
                 else:
                     matches.add(Match(rule_id, frame["s"]["key"]))
         missing = [fact["key"] for fact in facts if fact["key"] not in seen]
+        if not missing and len(seen) < len(facts):
+            # Two facts with one key (the fact's id): the engine kept one of them.
+            missing = [next(key for key, count in Counter(f["key"] for f in facts).items() if count > 1)]
         if missing:
             raise EngineError(f"{len(missing)} of {len(facts)} facts were not accounted for "
                               f"(first: {missing[0]}); the plan was not fully checked")

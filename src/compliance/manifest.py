@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .check import shown_name
 from .findings import PlanResult
 from .settings import Settings
 
@@ -29,14 +30,14 @@ def manifest(settings: Settings, plans: list[PlanResult], as_of: datetime.date,
     return {
         "tool": {"name": "compliance", "version": __version__},
         "engine": {"durable_rules": _version("durable_rules"), "python": platform.python_version()},
-        "profile": {"name": profile.name, "file": None if bundled else profile.file,
+        "profile": {"name": profile.name, "file": None if bundled else shown_name(profile.file),
                     "sha256": None if bundled else _file_hash(Path(profile.file))},
-        "config": ({"file": str(settings.config.file), "sha256": settings.config.sha256}
+        "config": ({"file": shown_name(str(settings.config.file)), "sha256": settings.config.sha256}
                    if settings.config.file else None),
         "rules": {"count": len(settings.base.rules), "sha256": settings.rules_hash()},
         "options": dict(settings.base.options),
         "as_of": as_of.isoformat(),
-        "baseline": {"file": str(baseline), "sha256": _file_hash(baseline)} if baseline else None,
+        "baseline": {"file": shown_name(str(baseline)), "sha256": _file_hash(baseline)} if baseline else None,
         "inputs": [{"file": plan.file, "sha256": plan.sha256, "bytes": plan.size} for plan in plans],
     }
 

@@ -16,7 +16,7 @@ from typing import Any
 from . import text as textmod
 from .dates import Deadline, parse_deadline
 from .errors import UserError
-from .read import Document, PathKey, Pos
+from .read import DEFAULT_LIMITS, Document, Limits, PathKey, Pos
 from .resources import json_path, schema_error
 
 # Chinese field names as clerks write them (after normalisation to simplified).
@@ -268,10 +268,11 @@ def path_text(path: PathKey) -> str:
     return out
 
 
-def build(document: Document) -> Plan:
+def build(document: Document, limits: Limits | None = None) -> Plan:
     """The validated, annotated plan of a Document, or a UserError."""
     canonical = _Canonical(document)
     data = canonical.top(document.value)
+    _check_item_count(data, document.name, canonical, limits or DEFAULT_LIMITS)
     _validate(data, document.name, canonical)
     plan = Plan(document.name, str(data["plan"]["id"]), data, canonical.values, canonical.keys,
                 written=canonical.written, places=canonical.places)
@@ -430,6 +431,16 @@ def _nearest(values: dict[PathKey, Pos], path: PathKey) -> Pos:
 
 def _short(message: str) -> str:
     return message if len(message) <= 200 else message[:197] + "..."
+
+
+def _check_item_count(data: Any, name: str, canonical: _Canonical, limits: Limits) -> None:
+    """A UserError at the first item past ``limits.max_items``."""
+    items = data.get("items") if isinstance(data, dict) else None
+    if isinstance(items, list) and len(items) > limits.max_items:
+        path = ("items", limits.max_items)
+        line, column = _nearest(canonical.values, path)
+        raise UserError(f"{_cell_of(canonical.places, path)}a plan of {len(items):,} items is over the limit of "
+                        f"{limits.max_items:,} items", name, line, column)
 
 
 def _check_unique_ids(plan: Plan) -> None:

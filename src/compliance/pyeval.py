@@ -7,7 +7,10 @@ compiled into durable_rules (compliance.engine.Ruleset: every rule's
 and returns the (rule, subject key) matches Engine.run returns. The
 benchmarks run it beside the engine on the same facts, and a test holds the
 two to the same answers on every rule example and every test plan, so it
-can serve as a differential oracle.
+can serve as a differential oracle: :class:`Differential` puts the engine
+in a Checker with pyeval beside it, :class:`Evaluator` puts pyeval in the
+engine's place, :func:`differences` says where two answers part
+(tests/test_oracle.py runs them over thousands of generated plans).
 
 What it evaluates, as durable_rules does (src/rules/events.c):
 
@@ -48,10 +51,11 @@ tests other than ``$i``) raise :class:`Unsupported` rather than guess.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from .engine import SEEN, Match, Ruleset
+from .engine import SEEN, Engine, EngineError, Match, Ruleset
 from .rules import Rule
 
 Fact = dict[str, Any]
@@ -376,3 +380,97 @@ def run(rules: list[Rule], facts: list[Fact], options: dict[str, int] | None = N
     """What Engine(rules, options).run(facts) returns, evaluated in Python."""
     engine, ruleset = PyEngine.of(rules, options)
     return engine.evaluate([ruleset.prepare(fact, "1") for fact in facts])
+
+
+# --- the differential oracle: the engine and pyeval on the same facts -----------
+
+def differences(engine: Iterable[Match], python: Iterable[Match]) -> tuple[list[Match], list[Match]]:
+    """The matches only the engine found and those only pyeval found, each
+    sorted as Engine.run sorts them; both empty when the two agree."""
+    found, expected = set(engine), set(python)
+    return (sorted(found - expected, key=_match_order), sorted(expected - found, key=_match_order))
+
+
+def _match_order(match: Match) -> tuple[str, str]:
+    return match.key, match.rule
+
+
+class Evaluator:
+    """Engine.run answered by pyeval: a drop-in for compliance.check.Checker's
+    ``engine``, so a whole check (findings, waivers) can run without
+    durable_rules. It is given every fact, unselected (Ruleset.select is the
+    engine's shortcut, so the comparison covers it too). It keeps its last
+    answer: the same facts again (the same plan checked twice, once with
+    each evaluator) are not evaluated again."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.python = PyEngine(ruleset.definition)
+        self._last: tuple[list[Fact], list[Fact], list[Match]] | None = None
+
+    def answer(self, facts: list[Fact]) -> tuple[list[Fact], list[Match]]:
+        """The facts as prepared, and the matches on them."""
+        if self._last is None or self._last[0] != facts:
+            prepared = [self.ruleset.prepare(fact, "0") for fact in facts]
+            self._last = (facts, prepared, self.python.evaluate(prepared))
+        return self._last[1], list(self._last[2])
+
+    def run(self, facts: list[Fact]) -> list[Match]:
+        return self.answer(facts)[1]
+
+
+@dataclass
+class Comparison:
+    """The engine's and pyeval's answers on one plan's facts. ``engine`` is
+    None when the engine failed (``error``: its EngineError)."""
+
+    facts: list[Fact]
+    prepared: list[Fact]
+    engine: list[Match] | None
+    python: list[Match]
+    error: str | None = None
+
+    @property
+    def agree(self) -> bool:
+        return self.error is None and self.engine == self.python
+
+    def describe(self) -> str:
+        if self.error is not None:
+            return f"the engine failed: {self.error}; pyeval found {_listed(self.python)}"
+        only_engine, only_python = differences(self.engine or [], self.python)
+        return f"only the engine found {_listed(only_engine)}; only pyeval found {_listed(only_python)}"
+
+
+def _listed(matches: list[Match]) -> str:
+    return ", ".join(f"{m.rule} on {m.key}" for m in matches) or "nothing"
+
+
+class Differential:
+    """An Engine held to pyeval, in its place as Checker.engine: ``run``
+    returns the engine's matches (or raises its EngineError) and keeps in
+    ``last`` their Comparison with pyeval's on the same facts; ``strict``
+    raises AssertionError on any disagreement. tests/test_pyeval.py and
+    tests/test_oracle.py compare the two this way."""
+
+    def __init__(self, engine: Engine, strict: bool = False) -> None:
+        self.engine = engine
+        self.ruleset = engine.ruleset
+        self.python = Evaluator(engine.ruleset)
+        self.strict = strict
+        self.compared = 0
+        self.last: Comparison | None = None
+
+    def run(self, facts: list[Fact]) -> list[Match]:
+        prepared, expected = self.python.answer(facts)
+        self.compared += 1
+        try:
+            found = self.engine.run(facts)
+        except EngineError as error:
+            self.last = Comparison(facts, prepared, None, expected, str(error))
+            if self.strict:
+                raise AssertionError(self.last.describe()) from None
+            raise
+        self.last = Comparison(facts, prepared, found, expected)
+        if self.strict and not self.last.agree:
+            raise AssertionError(self.last.describe())
+        return found

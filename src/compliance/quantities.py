@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+"
+# Bounded, and starting where a number starts: an unbounded run tried at
+# every digit of a long one (1111…) takes quadratic time.
+NUMBER = (r"(?<![0-9])[0-9]{1,15}(?:\.[0-9]{1,8})?"
+          r"|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]{1,15}")
 
 
 def number(text: str) -> float | None:
@@ -106,7 +109,9 @@ def _sense(before: str | None, after: str | None) -> str | None:
 
 # A clause about accompanying the team, with the clause after it when that
 # only states how many (由属地政府安排专人陪同,人数控制在6人以内).
-_ESCORT_CLAUSE = re.compile(r"[^,;。\n]*陪同[^,;。\n]*(?:,(?:陪同)?(?:人数|人员|总人数|规模|每组|每次)[^,;。\n]*)?")
+# From a clause's start only: tried at every character of a long clause it
+# would take quadratic time.
+_ESCORT_CLAUSE = re.compile(r"(?<![^,;。\n])[^,;。\n]*陪同[^,;。\n]*(?:,(?:陪同)?(?:人数|人员|总人数|规模|每组|每次)[^,;。\n]*)?")
 # A head count, not a tally of visits (陪同45人次).
 _HEADS = re.compile(rf"(?P<value>{NUMBER})\s*(?:名|人(?!次)|位)")
 # The team's own size (督察组一行8人由1名副局长陪同) is not the escort.

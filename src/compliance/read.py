@@ -34,6 +34,13 @@ class Limits:
     max_nodes: int = 2_000_000      # values after alias expansion
     max_depth: int = 64
     max_aliases: int = 10_000
+    # One value (or key) of a plan, in characters: a page of text is a few
+    # thousand; rule patterns are searched with Python's re, which has no
+    # length limit, but nothing in a plan needs more.
+    max_string: int = 100_000
+    # Items (整改任务) in one plan, counted by compliance.model: a province's
+    # ledger holds a few thousand.
+    max_items: int = 20_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -101,7 +108,10 @@ def decode(data: bytes, name: str) -> str:
             try:
                 return data[len(bom):].decode(codec) if codec == "utf-8" else data.decode(codec)
             except UnicodeDecodeError as error:
-                raise UserError(f"not valid {codec.upper()} text (byte {error.start})", name) from None
+                # The line of the bad bytes: the line breaks of the text before them.
+                start = error.start + (len(bom) if codec == "utf-8" else 0)
+                line = data[:start].decode(codec, "ignore").count("\n") + 1
+                raise UserError(f"not valid {codec.upper()} text (byte {start})", name, line) from None
     if b"\x00" in data:
         raise UserError("binary file, not a YAML or JSON plan", name, _line_of(data, data.index(b"\x00")))
     try:
@@ -139,10 +149,60 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         text = _tabs_inside_values(text)
     # libyaml when it gives exactly what PyYAML would (compliance.fastyaml), else PyYAML.
     document = fastyaml.document(text, _Converter(name, limits, text))
-    if document is not None:
+    if document is None:
+        root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
+        document = _Converter(name, limits, text).document(root)
+    # No value can be longer than the whole text.
+    return check_strings(document, limits) if len(text) > limits.max_string else document
+
+
+def check_strings(document: Document, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """The document, or a UserError at its first value or key (in document
+    order) longer than ``limits.max_string`` characters. A table's value is
+    named by its cell (整改台账!F12), as schema errors are."""
+    maximum = limits.max_string
+
+    def fail(what: str, length: int, path: PathKey, positions: dict[PathKey, Pos]) -> UserError:
+        line, column = positions.get(path) or document.values.get(path) or (None, None)
+        place = document.places.get(path)
+        return UserError(f"{place + ': ' if place else ''}{what} of {length:,} characters is over the limit "
+                         f"of {maximum:,}", document.name, line, column)
+
+    if not _longer(document.value, maximum):
         return document
-    root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
-    return _Converter(name, limits, text).document(root)
+    # Where: (path, value, whether the value is the key at the path), in document order.
+    stack: list[tuple[PathKey, Any, bool]] = [((), document.value, False)]
+    while stack:
+        path, value, is_key = stack.pop()
+        if isinstance(value, str):
+            if len(value) > maximum:
+                raise fail("a key" if is_key else "a value", len(value), path,
+                           document.keys if is_key else document.values)
+        elif isinstance(value, dict):
+            for key, child in reversed(value.items()):
+                stack += [(path + (key,), child, False), (path + (key,), key, True)]
+        elif isinstance(value, list):
+            stack.extend((path + (index,), child, False) for index, child in reversed(list(enumerate(value))))
+    return document
+
+
+def _longer(value: Any, maximum: int) -> bool:
+    """Whether any string in ``value`` (keys too) is longer than ``maximum``:
+    the quick pass over a plan's values, without their paths."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        if isinstance(value, str):
+            if len(value) > maximum:
+                return True
+        elif isinstance(value, dict):
+            if any(isinstance(key, str) and len(key) > maximum for key in value):
+                return True
+            extend(value.values())
+        elif isinstance(value, list):
+            extend(value)
+    return False
 
 
 def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:

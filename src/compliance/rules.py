@@ -312,8 +312,8 @@ def _check_pattern(pattern: str, path: Path) -> None:
         raise UserError(f"invalid pattern {pattern!r}: {error}", str(path)) from None
     risk = backtracking_risk(pattern)
     if risk:
-        raise UserError(f"pattern {pattern[:60]!r} can backtrack catastrophically ({risk}); "
-                        "rewrite it with bounded repeats such as .{{0,10}}", str(path))
+        raise UserError(f"pattern {pattern[:60]!r} could take too long on a long text ({risk}); "
+                        "rewrite it with bounded repeats such as .{0,10}", str(path))
 
 
 def backtracking_risk(pattern: str) -> str | None:
@@ -322,10 +322,86 @@ def backtracking_risk(pattern: str) -> str | None:
     Rule packs are data from anyone, and Python's ``re`` has no time limit,
     so the constructs behind catastrophic backtracking are refused: an
     unbounded repeat inside a repeated group ((a+)+, (.*a){12}),
-    alternatives inside an unbounded repeat ((a|ab)*), and back-references.
-    Bounded gaps (.{0,10}) and alternations outside repeats are fine.
+    alternatives inside an unbounded repeat ((a|ab)*), back-references, and
+    unbounded repeats not anchored at a clause's start (quadratic time on a
+    long text). Bounded gaps (.{0,10}) and alternations outside repeats are fine.
     """
-    return _risk(_sre_parser.parse(pattern), outer=None)
+    parsed = _sre_parser.parse(pattern)
+    return _risk(parsed, outer=None) or _unanchored(parsed, None)
+
+
+def _unanchored(items: Any, clause: frozenset[int] | None) -> str | None:
+    """An unbounded repeat (*, +, {n,}) that a search would try at every
+    character of a long text, scanning to its end each time (quadratic
+    time: 陪同.*[0-9] on 陪同陪同…). Allowed only after a clause-start anchor
+    (^ or (?:^|(?<=[,;。\n]))) and over characters that stop at those
+    delimiters, so each try ends where its clause does. ``clause`` is the
+    set of delimiters of the anchor in force, if any."""
+    for op, av in items:
+        anchor = _clause_anchor(op, av)
+        if anchor is not None:
+            clause = anchor
+            continue
+        if op in _REPEATS:
+            _, most, body = av
+            if most == _sre.MAXREPEAT and (clause is None or not _within(body, clause)):
+                return "an unbounded repeat that is not anchored at the start of a clause"
+            found = _unanchored(body, clause)
+        elif op is _sre.SUBPATTERN:
+            found = _unanchored(av[-1], clause)
+        elif op is _sre.BRANCH:
+            found = next((r for r in (_unanchored(alt, clause) for alt in av[1]) if r), None)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            found = _unanchored(av[1], clause)
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+_NEWLINE = frozenset({ord("\n")})
+
+
+def _clause_anchor(op: Any, av: Any) -> frozenset[int] | None:
+    """The delimiters a clause-start anchor stops at: ^ (a line), a
+    lookbehind for a set of characters, or a group of such alternatives."""
+    if op is _sre.AT and av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING):
+        return _NEWLINE
+    if op is _sre.ASSERT and av[0] == -1 and len(av[1]) == 1:
+        return _literals(*av[1][0])
+    if op is _sre.SUBPATTERN and len(av[-1]) == 1:
+        return _clause_anchor(*av[-1][0])
+    if op is _sre.BRANCH:
+        sets = [_clause_anchor(*alt[0]) if len(alt) == 1 else None for alt in av[1]]
+        if all(found is not None for found in sets):
+            return frozenset().union(*sets)  # type: ignore[arg-type]
+    return None
+
+
+def _literals(op: Any, av: Any) -> frozenset[int] | None:
+    if op is _sre.LITERAL:
+        return frozenset({av})
+    if op is _sre.IN and all(kind is _sre.LITERAL for kind, _ in av):
+        return frozenset(value for _, value in av)
+    return None
+
+
+def _within(body: Any, clause: frozenset[int]) -> bool:
+    """Whether a repeat's body takes one character that is none of ``clause``
+    (lookarounds aside): [^,;。\n], or (?:(?!不得)[^,;。\n])."""
+    taking = [(op, av) for op, av in body if op not in (_sre.ASSERT, _sre.ASSERT_NOT)]
+    if len(taking) != 1:
+        return False
+    if taking[0][0] is _sre.NOT_LITERAL:
+        return clause <= {taking[0][1]}
+    if taking[0][0] is not _sre.IN:
+        return False
+    members = taking[0][1]
+    if not members or members[0] != (_sre.NEGATE, None):
+        return False
+    excluded = _literals(_sre.IN, members[1:])
+    return excluded is not None and clause <= excluded
 
 
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())

@@ -56,7 +56,8 @@ from typing import Any
 
 from . import text as textmod
 from .errors import UserError
-from .read import DEFAULT_LIMITS, TABLE_SUFFIXES, Document, Limits, PathKey, Pos, decode, read_bytes
+from .read import (DEFAULT_LIMITS, TABLE_SUFFIXES, Document, Limits, PathKey, Pos, check_strings, decode,
+                   read_bytes)
 
 
 # The header row must be within the first rows of a sheet or table.
@@ -100,9 +101,21 @@ def load_table(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         grids, title = _docx_grids(data, name, limits)
     else:
         grids, title = _xlsx_grids(data, name, limits), None
-    document = _Assembler(name, grids, title, suffix).document()
+    _check_cells(grids, name, limits)
+    # Rows of one item join their texts: the joined value is bounded too.
+    document = check_strings(_Assembler(name, grids, title, suffix).document(), limits)
     document.raw = data
     return document
+
+
+def _check_cells(grids: list[Grid], name: str, limits: Limits) -> None:
+    """A UserError at the first cell holding more than ``limits.max_string`` characters."""
+    for grid in grids:
+        over = [cell for cell, value in grid.values.items() if isinstance(value, str) and len(value) > limits.max_string]
+        if over:
+            row, col = min(over)
+            raise UserError(f"{grid.label(row, col)}: a value of {len(grid.values[row, col]):,} characters is over "
+                            f"the limit of {limits.max_string:,}", name, row, col)
 
 
 # --- grids: a sheet, a Word table or a CSV file as cells ------------------------------
@@ -475,7 +488,9 @@ _CN = "一二三四五六七八九十"
 # 1. and 一是 count only at the start of a line or clause (1.5万吨 is no
 # number); (1), ① and （一） count anywhere.
 _MARK = re.compile(
-    r"(?:(?:^|(?<=[\n；;。，,：:\s]))[ \t]*"
+    # A mark after at most a few spaces: [ \t]* tried after every space of a
+    # long run of them would take quadratic time.
+    r"(?:(?:^|(?<=[\n；;。，,：:\s]))[ \t]{0,8}"
     rf"(?:(?P<arabic>\d{{1,2}})[.．、)）](?![\d.．])|(?P<cn>[{_CN}]{{1,2}})(?:是|、)))"
     r"|[（(](?P<paren>\d{1,2})[)）]"
     r"|(?P<circled>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"

@@ -190,7 +190,7 @@ def _mask(text: str, start: int, end: int) -> str:
 # A legal basis or a list alone (依法, 列入…计划) does not make an order over a
 # whole area targeted: 依法依规对全市所有砖瓦窑实施关停 is still blanket.
 _LEGAL_BASIS = re.compile(
-    r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^》]+》|第.{1,6}条|"
+    r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^《》]{1,80}》|第.{1,6}条|"
     r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)")
 _ALL_SCOPE = re.compile(r"所有|全部|一律|全县|全市|全区|全省|全镇|全乡|辖区内")
 # What limits a measure to violators, a list, a policy or a past state.
