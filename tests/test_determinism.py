@@ -218,3 +218,14 @@ def test_ctrl_c_while_the_command_line_writes(tmp_path: Path, monkeypatch) -> No
     monkeypatch.undo()
     assert result.exit_code != 0 and "Aborted" in result.stderr
     assert target.read_text(encoding="utf-8") == '{"old": true}\n' and _leftovers(tmp_path) == []
+
+
+def test_a_report_gets_the_mode_of_a_file_written_the_usual_way(tmp_path: Path) -> None:
+    """Not mkstemp's private 0600: a CI job's reports are read by others."""
+    target = tmp_path / "report.json"
+    mask = os.umask(0o022)
+    try:
+        cli._emit("{}\n", str(target))
+    finally:
+        os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -308,6 +308,9 @@ def _emit(text: str | bytes, output: str | None) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        # mkstemp makes the file private (0600); a report gets the mode a
+        # file written the usual way would (0666 less the umask).
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException as error:
         # Interrupted or failed (Ctrl-C, a full disk): the old report stays, no temporary file does.
@@ -315,6 +318,12 @@ def _emit(text: str | bytes, output: str | None) -> None:
         if isinstance(error, OSError):
             raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @main.command()
