@@ -213,7 +213,7 @@ def _values(get: Any, converter: Any, text: str) -> Any:
 
     end = len(text)
     limits = converter.limits
-    max_depth, max_nodes = limits.max_depth, limits.max_nodes
+    max_depth, max_nodes, max_string = limits.max_depth, limits.max_nodes, limits.max_string
     scalar, position = converter.scalar, converter.position
     values, keys, numbers = converter.values, converter.keys, converter.numbers
     nodes = 0
@@ -236,8 +236,8 @@ def _values(get: Any, converter: Any, text: str) -> Any:
             tag = event.tag
             style = event.style or None
             mark = event.start_mark
-            if event.anchor is not None or mark.index >= end:
-                return _NONE
+            if event.anchor is not None or mark.index >= end or len(raw) > max_string:
+                return _NONE        # a value too long: the slow path says where
             if tag is None or tag == "!":
                 implicit = event.implicit
                 if implicit[0] and (not raw or raw[0] in _RESOLVED_FIRST or None in _RESOLVED_FIRST):

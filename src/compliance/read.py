@@ -149,9 +149,10 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         text = _tabs_inside_values(text)
     # libyaml when it gives exactly what PyYAML would (compliance.fastyaml), else PyYAML.
     document = fastyaml.document(text, _Converter(name, limits, text))
-    if document is None:
-        root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
-        document = _Converter(name, limits, text).document(root)
+    if document is not None:
+        return document         # it declines any value over limits.max_string
+    root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
+    document = _Converter(name, limits, text).document(root)
     # No value can be longer than the whole text.
     return check_strings(document, limits) if len(text) > limits.max_string else document
 
