@@ -147,3 +147,15 @@ def test_untargeted_keeps_untargeted_clauses(text: str) -> None:
 
 def test_untargeted_is_per_clause() -> None:
     assert untarg("对某某化工有限公司依法停产,对全县砖厂全部关停") == "_____________,对全县砖厂全部关停"
+
+
+def test_long_texts_are_not_kept_in_the_caches() -> None:
+    """A batch of plans with long values must not keep every one of them."""
+    from compliance import text
+
+    long_text = "依法關停某某有限公司" * 200
+    assert text.normalize(long_text) == text.normalize.__wrapped__(long_text) == "依法关停某某有限公司" * 200
+    cached = text.short_cache(lambda value: [value])
+    short, long_ = "短", "长" * 1001
+    assert cached(short) is cached(short)            # kept
+    assert cached(long_) is not cached(long_)        # computed each time

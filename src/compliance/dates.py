@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 import re
 from dataclasses import dataclass
 
-from compliance.text import normalize
+from compliance.text import normalize, short_cache
 
 __all__ = [
     "Deadline",
@@ -277,7 +276,7 @@ _FIVE_YEAR_PLAN = re.compile(r'"?十([一二三四五六七八九])五"?(?:规�
 _DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 
-@functools.lru_cache(maxsize=16384)
+@short_cache
 def _normalized(value: str) -> str:
     """The matching form of ``value`` with Chinese numerals as digits
     (remembered: a plan writes the same dates and deadlines many times)."""

@@ -9,7 +9,6 @@ field that does not exist.
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from .dates import parse_date
 from .model import Item, Measure, Plan, infer_kind, path_text
 from .quantities import escort_count, target_quantity
 from .read import PathKey
-from .text import affirmed, lawful, normalize
+from .text import affirmed, lawful, normalize, short_cache
 
 # Facts are asserted in this order. A rule that requires that *no* fact of
 # some type exists ("unless") must name a type asserted before its subject:
@@ -85,7 +84,7 @@ def present(value: Any) -> bool:
     return value is not None and _present_text(str(value))
 
 
-@functools.lru_cache(maxsize=65536)
+@short_cache
 def _present_text(text: str) -> bool:
     # A plan asks this of the same owner or status many times.
     return not _PLACEHOLDER.match(normalize(text).strip())

@@ -9,11 +9,28 @@ editor, therefore matches the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from typing import TypeVar
 
 import opencc
+
+_Result = TypeVar("_Result")
+
+
+def short_cache(function: Callable[[str], _Result]) -> Callable[[str], _Result]:
+    """``function`` cached for short texts only: plans repeat owners,
+    statuses and stock measures, but a cache of every text would hold a
+    batch's long ones (up to 100,000 characters each) for good. At most
+    16,384 texts of at most 1,000 characters: a few tens of MB at worst."""
+    cached = functools.lru_cache(maxsize=16384)(function)
+
+    @functools.wraps(function)
+    def wrapper(text: str) -> _Result:
+        return cached(text) if len(text) <= 1000 else function(text)
+    return wrapper
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -37,7 +54,7 @@ def _join_cjk(match: re.Match[str]) -> str:
     return "" if _CJK.match(before or " ") or _CJK.match(after or " ") else " "
 
 
-@lru_cache(maxsize=65536)
+@short_cache
 def normalize(text: str) -> str:
     """The matching form of ``text``; idempotent."""
     folded = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
@@ -107,7 +124,7 @@ _INQUIRY = re.compile(r'^[^,;:!?。]{0,4}(?:调查|核实|核查|排查|查处|�
 
 # Cached: plans repeat stock measures (建立长效机制) from item to item, and
 # counties copy their city's wording.
-@lru_cache(maxsize=65536)
+@short_cache
 def affirmed(norm: str) -> str:
     """``norm`` with every negated span replaced by MASK characters."""
     clauses = _CLAUSE.findall(norm)
@@ -229,7 +246,7 @@ def names_enterprise(clause: str) -> bool:
     return bool(_ENTERPRISE.search(clause)) and "某些" not in clause
 
 
-@lru_cache(maxsize=65536)
+@short_cache
 def untargeted(affirmed_text: str) -> str:
     """``affirmed_text`` with clauses of targeted or lawful enforcement masked."""
     out: list[str] = []
