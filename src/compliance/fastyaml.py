@@ -40,9 +40,14 @@ AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
 _RESOLVE = Resolver().resolve
 
 
-@functools.lru_cache(maxsize=8192)
 def _plain_tag(value: str) -> str:
-    """The tag of a plain scalar without one (dates and numbers recur)."""
+    """The tag of a plain scalar without one (dates and numbers recur, so
+    short ones are cached; a cache of long ones would keep them for good)."""
+    return _cached_tag(value) if len(value) <= 64 else _RESOLVE(ScalarNode, value, (True, False))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_tag(value: str) -> str:
     return _RESOLVE(ScalarNode, value, (True, False))
 _STR = Resolver.DEFAULT_SCALAR_TAG
 # The first characters for which an implicit resolver (bool, int, float,

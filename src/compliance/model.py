@@ -378,7 +378,9 @@ def _canonical_name(shape: tuple[str | None, ...], key: Any) -> bool:
 
 
 def _all_canonical(mapping: Any, shape: tuple[str | None, ...]) -> bool:
-    return not isinstance(mapping, dict) or all(_canonical_name(shape, key) for key in mapping)
+    # A field name is short; a long key is no alias and is not kept in the cache.
+    return not isinstance(mapping, dict) or all(
+        len(key) <= 64 and _canonical_name(shape, key) if isinstance(key, str) else False for key in mapping)
 
 
 def _written_canonical(top: dict[str, Any]) -> bool:
