@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench bench-quick bench-million
+.PHONY: demo test fuzz install clean bench bench-quick bench-million
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Property-based tests (tests/test_fuzz.py) at length: over 10^5 generated
+# plan files, bytes and command lines; `make test` runs a bounded sample.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 # Benchmarks (benchmarks/run.py): S = 1 plan of 1,000 items, M = 300 plans
 # and L = 3,000 plans of 100 items, each row in a fresh process, beside the

@@ -131,7 +131,9 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
             return
         if len(broken) > 1:
             todo.extendleft(reversed([[name] for name in broken]))
-        else:
+        # A plan may have been in flight when another worker died: only one
+        # that stops a pool of its own is not checked.
+        elif (yield from _pool_pass(run, deque([broken]), 1, setup, items_view)) is not None:
             yield _not_checked(broken[0])
 
 
