@@ -8,7 +8,9 @@ re-exported here under the names the tests import.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -58,3 +60,17 @@ def run_cli(*args: str, stdin: bytes | None = None) -> Result:
         f"uncaught {result.exception!r}")
     assert b"Traceback" not in result.stdout_bytes + result.stderr_bytes
     return result
+
+
+def durable_actions(handle: int, state: str) -> list[dict[str, Any]]:
+    """Every action durable_rules has ready for ``state``, taken and
+    completed in turn, for tests that probe the engine without Engine."""
+    import durable_rules_engine as durable
+
+    fired = []
+    started = durable.start_action_for_state(handle, state)
+    while started:
+        fired.append(json.loads(started[1]))
+        following = durable.complete_and_start_action(handle, state)
+        started = (None, following) if following else durable.start_action_for_state(handle, state)
+    return fired

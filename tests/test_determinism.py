@@ -180,14 +180,15 @@ def test_a_report_interrupted_while_written_leaves_the_old_one(tmp_path: Path, m
     assert _leftovers(tmp_path) == []
 
 
+def _disk_full(*_: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
 def test_a_report_that_cannot_be_renamed_into_place(tmp_path: Path, monkeypatch) -> None:
     target = tmp_path / "report.json"
     target.write_text('{"old": true}\n', encoding="utf-8")
 
-    def full(*_: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cli.os, "replace", full)
+    monkeypatch.setattr(cli.os, "replace", _disk_full)
     with pytest.raises(UserError, match="cannot write the report: No space left on device"):
         cli._emit(b"new", str(target))
     assert target.read_text(encoding="utf-8") == '{"old": true}\n' and _leftovers(tmp_path) == []
@@ -198,10 +199,7 @@ def test_the_command_line_keeps_the_old_report_when_writing_fails(tmp_path: Path
     target = tmp_path / "report.json"
     target.write_text('{"old": true}\n', encoding="utf-8")
 
-    def full(*_: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cli.os, "replace", full)
+    monkeypatch.setattr(cli.os, "replace", _disk_full)
     result = run_cli("check", str(EXAMPLE), *AS_OF, "--format", "json", "-o", str(target))
     assert result.exit_code == 2
     assert result.stderr == f"compliance: {target}: cannot write the report: No space left on device\n"

@@ -10,7 +10,7 @@ import pytest
 from compliance.check import Checker
 from compliance.profiles import active_rules, load_profile
 from compliance.engine import SEEN, Engine, EngineError
-from conftest import findings_of, plan_yaml
+from conftest import durable_actions, findings_of, plan_yaml
 
 
 def _durable_matches(pattern: str, text: str) -> bool:
@@ -19,12 +19,7 @@ def _durable_matches(pattern: str, text: str) -> bool:
         {"r": {"all": [{"m": {"$mt": {"text": pattern}}}]}, "s": {"all": [{"m": {"$ex": {"t": 1}}}]}},
         ensure_ascii=False))
     result = durable.assert_fact(handle, json.dumps({"sid": "1", "t": 1, "text": text}, ensure_ascii=False))
-    fired = []
-    started = durable.start_action_for_state(handle, result[1])
-    while started:
-        fired.append(json.loads(started[1]))
-        following = durable.complete_and_start_action(handle, result[1])
-        started = (None, following) if following else durable.start_action_for_state(handle, result[1])
+    fired = durable_actions(handle, result[1])
     return any("r" in message for message in fired)
 
 

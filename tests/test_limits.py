@@ -32,6 +32,7 @@ from compliance.model import build
 from compliance.read import DEFAULT_LIMITS, Limits, load, parse
 from compliance.rules import MAX_PATTERN
 from conftest import EXAMPLE, ROOT, plan_yaml, run_cli
+from test_parents import CHILD, PARENT
 
 AS_OF = ["--as-of", "2024-03-10"]
 LIMIT = DEFAULT_LIMITS.max_string
@@ -338,16 +339,7 @@ def test_a_sound_pack_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, h
     assert "OFC001" in result.stdout
 
 
-# --- parent plans stay in the tree ------------------------------------------------------------
-
-CHILD = """plan: {id: county-2024, level: county, issued: 2024-03-01, parent: %s}
-items:
-  - {id: "1", implements: "3", target: 完成治理, measures: [一厂一策], deadline: 2024-06-30, lead_unit: 县生态环境分局}
-"""
-PARENT = """plan: {id: city-2024, level: city, issued: 2024-02-20}
-items:
-  - {id: "3", target: 完成治理, measures: [一厂一策], deadline: 2024-12-31, lead_unit: 市生态环境局}
-"""
+# --- parent plans stay in the tree (CHILD and PARENT from test_parents) ------------------------
 
 
 def _tree(tmp_path: Path, parent: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 from pathlib import Path
 
 import durable_rules_engine as durable
@@ -22,7 +21,7 @@ from compliance.profiles import active_rules, load_profile
 from compliance.pyeval import PyEngine, Undefined, Unsupported, run
 from compliance.read import load
 from compliance.rules import bundled_packs, load_rules
-from conftest import AS_OF, example_findings
+from conftest import AS_OF, durable_actions, example_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ("national", "sichuan-2017", "anyang-2022", "qinghai-2024")
@@ -110,12 +109,7 @@ def durable_fires(definition: dict, facts: list[dict]) -> list[tuple[str, str]]:
     definition = {**definition, SEEN: {"all": [{"m": {"$ex": {"t": 1}}}]}}
     handle = durable.create_ruleset(f"pyeval-probe{next(_names)}", dumps(definition))
     result = durable.assert_facts(handle, dumps([{**f, "sid": "1"} for f in facts]))
-    fired = []
-    started = durable.start_action_for_state(handle, result[1])
-    while started:
-        fired.append(json.loads(started[1]))
-        following = durable.complete_and_start_action(handle, result[1])
-        started = (None, following) if following else durable.start_action_for_state(handle, result[1])
+    fired = durable_actions(handle, result[1])
     return sorted({(rule, frame["s"]["key"]) for message in fired for rule, frame in message.items() if rule != SEEN})
 
 
