@@ -1,4 +1,5 @@
-"""Ships the top-level rules/, schemas/ and examples/ inside the package.
+"""Ships the top-level rules/, schemas/ and examples/ inside the package,
+and builds the optional C reader (compliance._cyaml).
 
 The user's layout keeps rules and schemas at the repository root, where
 maintainers edit them; a non-editable install must still find them, so the
@@ -8,7 +9,7 @@ source documents the rules cite (rules/seeds/*.txt, for `compliance explain`).
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).parent
@@ -27,4 +28,9 @@ class BuildWithData(build_py):
                 shutil.copy2(source, copy)
 
 
-setup(cmdclass={"build_py": BuildWithData})
+# The C reader links libyaml (Debian: libyaml-dev). It is optional: where it
+# cannot be built, the install goes on and plans are read by the Python
+# loop over PyYAML's events (compliance.fastyaml), with the same results.
+READER = Extension("compliance._cyaml", ["src/compliance/_cyaml.c"], libraries=["yaml"], optional=True)
+
+setup(cmdclass={"build_py": BuildWithData}, ext_modules=[READER])

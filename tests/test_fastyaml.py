@@ -22,6 +22,16 @@ FILES = sorted(p for pattern in ("**/*.yaml", "**/*.yml", "**/*.json") for p in 
 pytestmark = pytest.mark.skipif(not fastyaml.AVAILABLE, reason="PyYAML without libyaml")
 
 
+@pytest.fixture(autouse=True, params=["c", "python"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: the document path by the C reader (compliance._cyaml)
+    and by the Python loop over PyYAML's events."""
+    if request.param == "c" and fastyaml._cyaml is None:
+        pytest.skip("the C reader was not built")
+    monkeypatch.setattr(fastyaml, "PURE", request.param == "python")
+    return request.param
+
+
 def _nodes(root: object) -> list[tuple]:
     """Every node in document order, as the converter reads it."""
     found, stack = [], [root]
@@ -138,3 +148,34 @@ def test_mutated_plans(seed: int) -> None:
         limits = DEFAULT_LIMITS if rng.random() < 0.8 else Limits(max_nodes=rng.randint(5, 200),
                                                                   max_depth=rng.randint(1, 6))
         agree(text, limits)
+
+
+def test_c_reader_is_built_where_libyaml_headers_are() -> None:
+    # setup.py builds it as optional: a failed build would otherwise go unnoticed.
+    if Path("/usr/include/yaml.h").is_file():
+        assert fastyaml._cyaml is not None
+
+
+def test_the_c_reader_reads_plans(reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    if reader == "c":
+        values = fastyaml._cyaml.values
+        monkeypatch.setattr(fastyaml._cyaml, "values", lambda *args: calls.append(1) or values(*args))
+    assert _fast((ROOT / "examples" / "county-plan.yaml").read_text(encoding="utf-8")) is not None
+    assert calls == ([1] if reader == "c" else [])
+
+
+@pytest.mark.parametrize("text", [
+    "a: 2024-06-30\nb: 12\nc: 1.5\nd: yes\ne: ~\nf: '12'\ng: 0x1F\n",
+    "a: [x, 2024-06-30, 3]\n",
+    "12: a\ntrue: b\n",
+    "a: |\n  line one\n  line two\nb: >-\n  folded\n",
+    "a: !!str 12\nb: !!int '7'\n",
+    "a: \"\\u4e00\\t\"\n",
+])
+def test_scalars_as_the_python_loop_reads_them(text: str) -> None:
+    assert agree(text)
+    fast = _fast(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastyaml, "PURE", True)
+        assert _fast(text) == fast

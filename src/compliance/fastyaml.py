@@ -27,6 +27,7 @@ repository and on mutations of them.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Any
 
@@ -37,6 +38,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
+try:                    # the C reader, built where libyaml's headers were found (setup.py)
+    from . import _cyaml
+except ImportError:     # pragma: no cover - depends on the build
+    _cyaml = None
+# Set (COMPLIANCE_PURE_YAML=1, or by tests) to read with the Python loop only.
+PURE = os.environ.get("COMPLIANCE_PURE_YAML", "") not in ("", "0")
 _RESOLVE = Resolver().resolve
 
 
@@ -54,6 +61,8 @@ _STR = Resolver.DEFAULT_SCALAR_TAG
 # null, timestamp...) may apply to a plain scalar; any other plain scalar,
 # and every quoted or block one, is a string. (Resolver.resolve, shortened.)
 _RESOLVED_FIRST = frozenset(Resolver.yaml_implicit_resolvers)
+# The same, as the C reader takes it ('' is the empty scalar, which it always resolves).
+_FIRST = "".join(sorted(first for first in _RESOLVED_FIRST if first))
 # A plain scalar inside a flow collection that is empty, or holds a
 # character the two scanners treat differently there (libyaml reads
 # [a?b] and [a:b] as one scalar each; PyYAML stops at the ?).
@@ -191,7 +200,11 @@ def document(text: str, converter: Any) -> Any:
     declines, any anchor or alias, and anything the converter would refuse
     (a tag, a merge key, a duplicate key, a limit), so that the slow path
     reports it exactly as it always has."""
-    if not AVAILABLE or "\ufeff" in text:
+    if "\ufeff" in text:
+        return None
+    if _cyaml is not None and not PURE and None not in _RESOLVED_FIRST:
+        return _document_c(text, converter)
+    if not AVAILABLE:
         return None
     try:
         parser = yaml.CSafeLoader(text)
@@ -211,6 +224,64 @@ def document(text: str, converter: Any) -> Any:
 
 
 _NONE = object()
+
+
+def _document_c(text: str, converter: Any) -> Any:
+    """:func:`document` by the C reader (compliance._cyaml): the same loop as
+    :func:`_values`, asking this module only about the values that need
+    PyYAML's resolver, a block scalar's header or a flow collection's doubt."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:          # a lone surrogate: PyYAML's reader refuses it too
+        return None
+    limits = converter.limits
+    made = _cyaml.values(data, len(text), limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
+                         functools.partial(_other, converter), functools.partial(_block, converter, text),
+                         functools.partial(_doubt, text))
+    if made is None:
+        return None
+    from .read import Document
+
+    value, values, keys, numbers = made
+    return Document(converter.name, value, values, keys, numbers=numbers)
+
+
+class _Decline(Exception):
+    """Raised in a callback of the C reader: the Python path takes the text."""
+
+
+def _other(converter: Any, tag: str | None, raw: str, plain: int, quoted: int, style: str, index: int,
+           line: int, column: int, is_key: int) -> tuple[Any, bool]:
+    """A scalar that is not plain text, as :func:`_values` converts it: the
+    value and whether it is a number (kept as written)."""
+    if tag is None:
+        implicit = (bool(plain), bool(quoted))
+        tag = _plain_tag(raw) if implicit == (True, False) else _RESOLVE(ScalarNode, raw, implicit)
+    if tag == _STR:
+        return (_whole(raw) if style == '"' else raw), False
+    if is_key and tag == _MERGE:
+        raise _Decline
+    mark = yaml.Mark(converter.name, index, line, column, None, None)
+    value = converter.scalar(ScalarNode(tag, raw, mark, mark, style or None))
+    return value, isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _block(converter: Any, text: str, index: int, line: int, column: int) -> tuple[int, int] | None:
+    """A block scalar's position, or None if PyYAML would refuse its header."""
+    if not _BLOCK_HEADER(text, index):
+        return None
+    mark = yaml.Mark(converter.name, index, line, column, None, None)
+    return converter.position(ScalarNode(_STR, "", mark, mark, "|"))
+
+
+def _doubt(text: str, raw: str, index: int, is_value: int) -> bool:
+    return _flow_doubt(raw, text, index, bool(is_value))
+
+
+def _whole(text: str) -> str:
+    from .read import _whole_characters
+
+    return _whole_characters(text)
 
 
 def _values(get: Any, converter: Any, text: str) -> Any:

@@ -1,0 +1,514 @@
+/*
+ * compliance._cyaml: a plan's values and positions straight from libyaml.
+ *
+ * The same loop as compliance.fastyaml._values, in C. Reading a plan was
+ * most of the time a check took, and most of that was Python handling
+ * libyaml's events one by one (an event object, a Python branch, a path
+ * tuple per value). Here libyaml's events are read in C and the values
+ * (dict, list, str), their paths and positions are built directly.
+ *
+ * It declines (returns None) on exactly what the Python loop declines, so
+ * the caller then takes the Python path, which reports any error with its
+ * own message. What needs the Python side's knowledge is asked of it
+ * through callbacks, only for the few values that need it: a plain scalar
+ * that may be a number, date, boolean or null, or any explicit tag
+ * (`other`); a block scalar's header and position (`block`); a plain
+ * scalar inside a flow collection (`doubt`). An exception in a callback,
+ * as any doubt, declines.
+ *
+ * Untrusted input: nesting is bounded by max_depth before a level is
+ * opened, the frame stack is a heap array sized by it, the value count by
+ * max_nodes and a value's length by max_string; libyaml itself parses
+ * iteratively. Every reference taken is released on every path out.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <yaml.h>
+
+typedef struct {
+    PyObject *container;  /* dict or list (owned) */
+    PyObject *path;       /* tuple (owned) */
+    PyObject *pending;    /* mapping: the key waiting for its value (owned) or NULL */
+    Py_ssize_t index;     /* sequence: the next index */
+    int mapping;
+    int flow;
+} Frame;
+
+typedef struct {
+    Py_ssize_t end, max_depth, max_nodes, max_string;
+    PyObject *first;      /* the first characters an implicit resolver may apply to */
+    PyObject *other, *block, *doubt;
+    PyObject *values, *keys, *numbers;
+} Context;
+
+static PyObject *STR_TAG, *MERGE_TAG;
+
+/* 1: decline, -1: a Python error (maybe an Exception to turn into a decline). */
+enum { OK = 0, DECLINE = 1, ERROR = -1 };
+
+static void frame_clear(Frame *frame)
+{
+    Py_CLEAR(frame->container);
+    Py_CLEAR(frame->path);
+    Py_CLEAR(frame->pending);
+}
+
+static PyObject *position(yaml_mark_t mark)
+{
+    PyObject *line = PyLong_FromSize_t(mark.line + 1), *column = PyLong_FromSize_t(mark.column + 1);
+    PyObject *pair = (line && column) ? PyTuple_New(2) : NULL;
+    if (pair == NULL) {
+        Py_XDECREF(line);
+        Py_XDECREF(column);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, line);
+    PyTuple_SET_ITEM(pair, 1, column);
+    return pair;
+}
+
+/* path + (last,), a new reference */
+static PyObject *extend(PyObject *path, PyObject *last)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(path);
+    PyObject *longer = PyTuple_New(n + 1);
+    if (longer == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(path, i);
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(longer, i, item);
+    }
+    Py_INCREF(last);
+    PyTuple_SET_ITEM(longer, n, last);
+    return longer;
+}
+
+static PyObject *decode(const yaml_char_t *text, size_t length)
+{
+    return PyUnicode_DecodeUTF8((const char *)text, (Py_ssize_t)length, "strict");
+}
+
+static const char *style_of(yaml_scalar_style_t style)
+{
+    switch (style) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: return "'";
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return "\"";
+    case YAML_LITERAL_SCALAR_STYLE: return "|";
+    case YAML_FOLDED_SCALAR_STYLE: return ">";
+    default: return NULL;
+    }
+}
+
+/* Whether a scalar without a tag is a string without asking the resolver:
+ * not plain, or plain and starting with a character no resolver takes. */
+static int plain_string(Context *context, yaml_event_t *event, PyObject *raw)
+{
+    if (!event->data.scalar.plain_implicit)
+        return 1;
+    if (PyUnicode_GET_LENGTH(raw) == 0)
+        return 0;
+    Py_UCS4 first = PyUnicode_READ_CHAR(raw, 0);
+    return PyUnicode_FindChar(context->first, first, 0, PyUnicode_GET_LENGTH(context->first), 1) == -1;
+}
+
+static int call_flag(PyObject *callable, PyObject *raw, yaml_mark_t mark, int is_value)
+{
+    PyObject *answer = PyObject_CallFunction(callable, "Oni", raw, (Py_ssize_t)mark.index, is_value);
+    if (answer == NULL)
+        return ERROR;
+    int doubt = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return doubt < 0 ? ERROR : (doubt ? DECLINE : OK);
+}
+
+/* Plain values the resolver was asked about (dates, numbers, words that
+ * start like one recur in every plan): raw text -> (value, is_number).
+ * Only short ones, and only values, whose answer depends on the text alone;
+ * emptied when full so it stays small. */
+static PyObject *resolved;
+#define RESOLVED_MAX 8192
+#define RESOLVED_LONGEST 64
+
+static int cacheable(yaml_event_t *event, PyObject *tag, PyObject *raw, int is_key)
+{
+    return tag == NULL && !is_key && event->data.scalar.tag == NULL && event->data.scalar.plain_implicit
+           && !event->data.scalar.quoted_implicit && PyUnicode_GET_LENGTH(raw) <= RESOLVED_LONGEST;
+}
+
+/* The scalar's value when it is not a plain string: (value, is_number)
+ * from the Python side, or NULL. */
+static PyObject *resolve(Context *context, yaml_event_t *event, PyObject *tag, PyObject *raw, int is_key)
+{
+    int cache = cacheable(event, tag, raw, is_key);
+    if (cache) {
+        PyObject *known = PyDict_GetItemWithError(resolved, raw);
+        if (known != NULL)
+            return Py_NewRef(known);
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    const char *style = style_of(event->data.scalar.style);
+    yaml_mark_t mark = event->start_mark;
+    PyObject *answer = PyObject_CallFunction(context->other, "OOiisnnni", tag ? tag : Py_None, raw,
+                                             event->data.scalar.plain_implicit, event->data.scalar.quoted_implicit,
+                                             style ? style : "", (Py_ssize_t)mark.index, (Py_ssize_t)mark.line,
+                                             (Py_ssize_t)mark.column, is_key);
+    if (answer == NULL || !cache)
+        return answer;
+    if (!PyTuple_CheckExact(answer) || PyTuple_GET_SIZE(answer) != 2) {
+        Py_DECREF(answer);
+        PyErr_SetString(PyExc_TypeError, "other() must return (value, is_number)");
+        return NULL;
+    }
+    if (PyDict_GET_SIZE(resolved) >= RESOLVED_MAX)
+        PyDict_Clear(resolved);
+    if (PyDict_SetItem(resolved, raw, answer) < 0) {
+        Py_DECREF(answer);
+        return NULL;
+    }
+    return answer;
+}
+
+/* Whether the two scanners may read a plain scalar in a flow collection
+ * differently (fastyaml._flow_doubt): a character they treat differently
+ * there; an empty one needs the text before it, which Python looks at. */
+static int flow_doubt(Context *context, PyObject *raw, yaml_mark_t mark, int is_value)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(raw);
+    if (length == 0)
+        return call_flag(context->doubt, raw, mark, is_value);
+    int kind = PyUnicode_KIND(raw);
+    const void *data = PyUnicode_DATA(raw);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '?' || c == ':' || c == '#' || c == ',' || c == '[' || c == ']' || c == '{' || c == '}')
+            return DECLINE;
+    }
+    return OK;
+}
+
+/* Counts a value and checks the limits the Python loop checks. */
+static int count(Context *context, Py_ssize_t *nodes, PyObject *here)
+{
+    *nodes += 1;
+    return (PyTuple_GET_SIZE(here) > context->max_depth || *nodes > context->max_nodes) ? DECLINE : OK;
+}
+
+/* Puts a value into the open collection; `here` is its path. */
+static int place(Frame *frame, PyObject *value, PyObject **root)
+{
+    if (frame->container == NULL) {
+        Py_INCREF(value);
+        *root = value;
+        return OK;
+    }
+    if (frame->mapping) {
+        if (PyDict_SetItem(frame->container, frame->pending, value) < 0)
+            return ERROR;
+        Py_CLEAR(frame->pending);
+        return OK;
+    }
+    if (PyList_Append(frame->container, value) < 0)
+        return ERROR;
+    frame->index += 1;
+    return OK;
+}
+
+/* The path of the value about to be placed in the open collection. */
+static PyObject *path_here(Frame *frame)
+{
+    if (frame->container == NULL)
+        return PyTuple_New(0);
+    if (frame->mapping)
+        return extend(frame->path, frame->pending);
+    PyObject *index = PyLong_FromSsize_t(frame->index);
+    if (index == NULL)
+        return NULL;
+    PyObject *here = extend(frame->path, index);
+    Py_DECREF(index);
+    return here;
+}
+
+static int scalar_key(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
+                      int string)
+{
+    PyObject *key;
+    if (string) {
+        key = raw;
+        Py_INCREF(key);
+    } else {
+        if (tag != NULL && PyUnicode_Compare(tag, MERGE_TAG) == 0)
+            return DECLINE;
+        PyObject *answer = resolve(context, event, tag, raw, 1);
+        if (answer == NULL)
+            return ERROR;
+        key = PyTuple_GET_ITEM(answer, 0);
+        key = PyUnicode_Check(key) ? (Py_INCREF(key), key) : PyObject_Str(key);
+        Py_DECREF(answer);
+        if (key == NULL)
+            return ERROR;
+    }
+    int duplicate = PyDict_Contains(frame->container, key);
+    if (duplicate != 0) {
+        Py_DECREF(key);
+        return duplicate < 0 ? ERROR : DECLINE;
+    }
+    PyObject *here = extend(frame->path, key);
+    PyObject *where = position(event->start_mark);
+    int status = (here == NULL || where == NULL || PyDict_SetItem(context->keys, here, where) < 0) ? ERROR : OK;
+    Py_XDECREF(here);
+    Py_XDECREF(where);
+    if (status == OK)
+        frame->pending = key;
+    else
+        Py_DECREF(key);
+    return status;
+}
+
+static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
+                        int string, PyObject *block_position, Py_ssize_t *nodes, PyObject **root)
+{
+    if (frame->container == NULL && *root != NULL)
+        return DECLINE;
+    PyObject *here = path_here(frame);
+    if (here == NULL)
+        return ERROR;
+    int status = count(context, nodes, here);
+    PyObject *value = NULL, *answer = NULL, *where = NULL;
+    if (status != OK)
+        goto done;
+    status = ERROR;
+    if (string) {
+        value = raw;
+        Py_INCREF(value);
+    } else {
+        answer = resolve(context, event, tag, raw, 0);
+        if (answer == NULL)
+            goto done;
+        value = PyTuple_GET_ITEM(answer, 0);
+        Py_INCREF(value);
+        if (PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1)) && PyDict_SetItem(context->numbers, here, raw) < 0)
+            goto done;
+    }
+    where = block_position ? (Py_INCREF(block_position), block_position) : position(event->start_mark);
+    if (where == NULL || PyDict_SetItem(context->values, here, where) < 0)
+        goto done;
+    status = place(frame, value, root);
+done:
+    Py_DECREF(here);
+    Py_XDECREF(value);
+    Py_XDECREF(answer);
+    Py_XDECREF(where);
+    return status;
+}
+
+static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssize_t *nodes, PyObject **root)
+{
+    yaml_mark_t mark = event->start_mark;
+    if (event->data.scalar.anchor != NULL || (Py_ssize_t)mark.index >= context->end)
+        return DECLINE;
+    PyObject *raw = decode(event->data.scalar.value, event->data.scalar.length);
+    if (raw == NULL)
+        return ERROR;
+    PyObject *tag = NULL, *block_position = NULL;
+    int status = DECLINE;
+    if (PyUnicode_GET_LENGTH(raw) > context->max_string)
+        goto done;
+    const char *written_tag = (const char *)event->data.scalar.tag;
+    int string;
+    if (written_tag == NULL || strcmp(written_tag, "!") == 0) {
+        string = plain_string(context, event, raw);
+    } else {
+        tag = PyUnicode_FromString(written_tag);
+        if (tag == NULL) {
+            status = ERROR;
+            goto done;
+        }
+        string = PyUnicode_Compare(tag, STR_TAG) == 0;
+    }
+    yaml_scalar_style_t style = event->data.scalar.style;
+    if (style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE) {
+        block_position = PyObject_CallFunction(context->block, "nnn", (Py_ssize_t)mark.index,
+                                               (Py_ssize_t)mark.line, (Py_ssize_t)mark.column);
+        if (block_position == NULL) {
+            status = ERROR;
+            goto done;
+        }
+        if (block_position == Py_None)
+            goto done;
+    }
+    int is_key = frame->container != NULL && frame->mapping && frame->pending == NULL;
+    if (frame->flow && style == YAML_PLAIN_SCALAR_STYLE) {
+        int is_value = frame->mapping && !is_key;
+        status = flow_doubt(context, raw, mark, is_value);
+        if (status != OK)
+            goto done;
+    }
+    if (is_key)
+        status = scalar_key(context, frame, event, tag, raw, string);
+    else
+        status = scalar_value(context, frame, event, tag, raw, string, block_position, nodes, root);
+done:
+    Py_DECREF(raw);
+    Py_XDECREF(tag);
+    Py_XDECREF(block_position);
+    return status;
+}
+
+static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_event_t *event, Py_ssize_t *nodes,
+                    PyObject **root)
+{
+    int opens_mapping = event->type == YAML_MAPPING_START_EVENT;
+    const yaml_char_t *anchor = opens_mapping ? event->data.mapping_start.anchor : event->data.sequence_start.anchor;
+    const char *tag = (const char *)(opens_mapping ? event->data.mapping_start.tag : event->data.sequence_start.tag);
+    if (anchor != NULL)
+        return DECLINE;
+    if (tag != NULL && strcmp(tag, "!") != 0
+            && strcmp(tag, opens_mapping ? "tag:yaml.org,2002:map" : "tag:yaml.org,2002:seq") != 0)
+        return DECLINE;
+    Frame *frame = &stack[*depth];
+    if (frame->container == NULL && *root != NULL)
+        return DECLINE;
+    if (frame->container != NULL && frame->mapping && frame->pending == NULL)
+        return DECLINE;                         /* a collection as a key */
+    PyObject *here = path_here(frame);
+    if (here == NULL)
+        return ERROR;
+    int status = count(context, nodes, here);
+    /* The stack has max_depth + 2 frames: a path longer than max_depth has declined above. */
+    if (status != OK || *depth + 1 >= context->max_depth + 2) {
+        Py_DECREF(here);
+        return DECLINE;
+    }
+    PyObject *created = opens_mapping ? PyDict_New() : PyList_New(0);
+    PyObject *where = position(event->start_mark);
+    if (created == NULL || where == NULL || PyDict_SetItem(context->values, here, where) < 0
+            || place(frame, created, root) < 0) {
+        Py_XDECREF(created);
+        Py_XDECREF(where);
+        Py_DECREF(here);
+        return ERROR;
+    }
+    Py_DECREF(where);
+    *depth += 1;
+    Frame *opened = &stack[*depth];
+    opened->container = created;
+    opened->path = here;
+    opened->pending = NULL;
+    opened->index = 0;
+    opened->mapping = opens_mapping;
+    opened->flow = opens_mapping ? event->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                                 : event->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    return OK;
+}
+
+static int on_event(Context *context, Frame *stack, Py_ssize_t *depth, yaml_event_t *event, Py_ssize_t *nodes,
+                    int *documents, PyObject **root, int *finished)
+{
+    switch (event->type) {
+    case YAML_SCALAR_EVENT:
+        return on_scalar(context, &stack[*depth], event, nodes, root);
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        return on_start(context, stack, depth, event, nodes, root);
+    case YAML_MAPPING_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+        if (*depth == 0 || (stack[*depth].mapping && stack[*depth].pending != NULL))
+            return DECLINE;
+        frame_clear(&stack[*depth]);
+        *depth -= 1;
+        return OK;
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+        return OK;
+    case YAML_DOCUMENT_START_EVENT:
+        *documents += 1;
+        return *documents > 1 ? DECLINE : OK;
+    case YAML_STREAM_END_EVENT:
+        *finished = 1;
+        return OK;
+    default:                                    /* an alias */
+        return DECLINE;
+    }
+}
+
+static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    const char *data;
+    Py_ssize_t size;
+    Context context;
+    if (!PyArg_ParseTuple(args, "y#nnnnUOOO", &data, &size, &context.end, &context.max_depth, &context.max_nodes,
+                          &context.max_string, &context.first, &context.other, &context.block, &context.doubt))
+        return NULL;
+    if (context.max_depth < 0 || context.max_depth > 100000) {
+        PyErr_SetString(PyExc_ValueError, "max_depth out of range");
+        return NULL;
+    }
+    Frame *stack = PyMem_Calloc((size_t)context.max_depth + 2, sizeof(Frame));
+    if (stack == NULL)
+        return PyErr_NoMemory();
+    context.values = PyDict_New();
+    context.keys = PyDict_New();
+    context.numbers = PyDict_New();
+    yaml_parser_t parser;
+    int parser_ready = 0;
+    PyObject *root = NULL, *result = NULL;
+    Py_ssize_t depth = 0, nodes = 0;
+    int documents = 0, finished = 0, status = ERROR;
+    if (context.values == NULL || context.keys == NULL || context.numbers == NULL)
+        goto out;
+    if (!yaml_parser_initialize(&parser)) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    parser_ready = 1;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, (size_t)size);
+    status = OK;
+    while (status == OK && !finished) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            status = DECLINE;
+            break;
+        }
+        status = on_event(&context, stack, &depth, &event, &nodes, &documents, &root, &finished);
+        yaml_event_delete(&event);
+    }
+    if (status == OK && root != NULL)
+        result = Py_BuildValue("(OOOO)", root, context.values, context.keys, context.numbers);
+out:
+    if (status == ERROR && PyErr_ExceptionMatches(PyExc_Exception))
+        PyErr_Clear();                          /* any doubt goes to the Python path */
+    if (result == NULL && !PyErr_Occurred())
+        result = Py_NewRef(Py_None);
+    for (Py_ssize_t i = 0; i <= depth; i++)
+        frame_clear(&stack[i]);
+    PyMem_Free(stack);
+    if (parser_ready)
+        yaml_parser_delete(&parser);
+    Py_XDECREF(root);
+    Py_XDECREF(context.values);
+    Py_XDECREF(context.keys);
+    Py_XDECREF(context.numbers);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"values", values, METH_VARARGS,
+     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt)\n"
+     "--\n\n"
+     "(root, values, keys, numbers) of a YAML text, or None where compliance.fastyaml._values declines."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "compliance._cyaml", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__cyaml(void)
+{
+    STR_TAG = PyUnicode_InternFromString("tag:yaml.org,2002:str");
+    MERGE_TAG = PyUnicode_InternFromString("tag:yaml.org,2002:merge");
+    resolved = PyDict_New();
+    if (STR_TAG == NULL || MERGE_TAG == NULL || resolved == NULL)
+        return NULL;
+    return PyModule_Create(&module);
+}
