@@ -215,9 +215,18 @@ def _peak(stats: dict[str, Any]) -> float:
     return max(stats.get("rss_tree_mb", 0.0), stats["rss_main_mb"])
 
 
+def _reader() -> str:
+    """Which YAML reader the pipeline rows used (the C one is optional at install)."""
+    from compliance import fastyaml
+
+    if fastyaml._cyaml is not None and not fastyaml.PURE:
+        return "the C reader (compliance._cyaml)"
+    return "the Python loop over libyaml's events"
+
+
 def table(results: list[dict[str, Any]]) -> str:
     lines = [f"compliance benchmarks: {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"as of {AS_OF}, seed {SEED}",
+             f"as of {AS_OF}, seed {SEED}, plans read by {_reader()}",
              "stage seconds are summed over processes (with N jobs they can add up to N x wall); peak MB is the "
              "largest resident memory of the command and its workers together, sampled every 50 ms", ""]
     header = (f"{'size':<4} {'plans':>6} {'items':>9} {'jobs':>4} {'wall s':>7} {'items/s':>9} {'peak MB':>8}  "
