@@ -19,8 +19,10 @@ FAIL_ON = ("error", "warning", "info", "never")
 # The names of formats.FORMATS (kept here so that --help does not load the engine).
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown", "html", "xlsx")
 LANGS = ("zh", "en")
-# The formats that show each item beside its findings (PlanResult.items_view).
+# The formats that show each item beside its findings (PlanResult.items_view),
+# and those that list every item (PlanResult.item_ids).
 ITEM_FORMATS = ("html", "xlsx")
+ID_FORMATS = ("junit",)
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime.date:
@@ -170,9 +172,11 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     run = Run(settings, as_of, Parents(roots))
     report = run.report()
     # In input order, from worker processes unless --jobs 1 (compliance.parallel);
-    # each item as written is kept only for the reports that show it.
+    # each item as written, and the item ids, are kept only for the reports that show them.
     views = any(fmt in ITEM_FORMATS for fmt, _ in targets)
-    results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views)
+    ids = any(fmt in ID_FORMATS for fmt, _ in targets)
+    results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views,
+                          item_ids=ids)
     with batch_gc():
         report.plans.extend(_with_progress(results, len(names)))
     with timing.stage("report"):
