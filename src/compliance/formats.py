@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import os
 import re
-import urllib.parse
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from itertools import groupby
 from json.encoder import encode_basestring as _quoted       # json's own escaping, in C
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .check import STDIN_NAME, Report
 from .findings import Finding, PlanResult, summary
 from .rules import Rule
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+# xml.etree, urllib.parse and html are imported by the formats that use them:
+# a json report, the common case, is spared their import.
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -359,10 +362,12 @@ def _sarif_location(file: str, line: int | None, column: int | None) -> dict[str
 
 def _uri(file: str) -> str:
     """A URI reference for the file: relative and percent-encoded, or file:// when absolute."""
+    from urllib.parse import quote
+
     path = _repo_path(file)
     if file != STDIN_NAME and Path(path).is_absolute():
         return Path(path).as_uri()
-    return urllib.parse.quote(path, safe="/")
+    return quote(path, safe="/")
 
 
 def _sarif_artifact(entry: dict[str, Any]) -> dict[str, Any]:
@@ -415,6 +420,8 @@ def as_junit(report: Report, color: bool = False, lang: str = "zh") -> str:
     infos are not failures and go in the testcase's system-out. A plan that
     could not be loaded is a testcase with an <error>. The ``failures``
     counts are of failing testcases, as JUnit counts them."""
+    import xml.etree.ElementTree as ET
+
     words = _WORDS[lang]
     root = ET.Element("testsuites", name="compliance")
     totals = {"tests": 0, "failures": 0, "errors": 0}
@@ -430,6 +437,8 @@ def as_junit(report: Report, color: bool = False, lang: str = "zh") -> str:
 
 def _junit_suite(report: Report, plan: PlanResult, findings: list[dict[str, Any]],
                  words: dict[str, str]) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     suite = ET.Element("testsuite", name=_xml(plan.file))
     properties = ET.SubElement(suite, "properties")
     manifest = report.manifest
@@ -548,7 +557,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 def _md(text: Any) -> str:
     """Text safe in a Markdown table cell: HTML and Markdown characters
     escaped, '|' escaped, line breaks as <br>."""
-    text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    from html import escape
+
+    text = _MD_SPECIAL.sub(r"\\\1", escape(str(text), quote=False))
     return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
