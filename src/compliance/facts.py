@@ -81,7 +81,8 @@ _FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|�
 def present(value: Any) -> bool:
     """Whether a field holds something other than blank or a placeholder."""
     if isinstance(value, str):
-        return _present_text(value)
+        known = _PRESENT.get(value)
+        return _present_text(value) if known is None else known
     if value is None:
         return False
     if type(value) in _WRITTEN_PRESENT:
@@ -97,10 +98,22 @@ def present(value: Any) -> bool:
 _WRITTEN_PRESENT = frozenset({dict, int, bool})
 
 
-@short_cache
+# A plan asks this of the same owner or status many times: the answers for
+# short texts (at most 1,000 characters, 16,384 of them) are kept, looked up
+# by present itself.
+_PRESENT: dict[str, bool] = {}
+_MAX_PRESENT = 16384
+
+
 def _present_text(text: str) -> bool:
-    # A plan asks this of the same owner or status many times.
-    return not _PLACEHOLDER.match(normalize(text).strip())
+    known = _PRESENT.get(text)
+    if known is None:
+        known = not _PLACEHOLDER.match(normalize(text).strip())
+        if len(text) <= 1000:
+            if len(_PRESENT) >= _MAX_PRESENT:
+                _PRESENT.clear()
+            _PRESENT[text] = known
+    return known
 
 
 def states_facts(basis: Any) -> bool:
@@ -351,8 +364,8 @@ _COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
 
 # Whether an item touches any sector, and whether heating: one search of
 # the others together (a match of one alternative is a match of the whole).
-_HEATING = gated(_SECTORS["heating"])
-_OTHER_SECTORS = gated(re.compile("|".join(f"(?:{p.pattern})" for name, p in _SECTORS.items() if name != "heating")))
+_HEATING = _SECTORS["heating"].search
+_OTHER_SECTORS = re.compile("|".join(f"(?:{p.pattern})" for name, p in _SECTORS.items() if name != "heating")).search
 _HEATING_NAMES = frozenset({"heating", "供热", "供暖", "采暖"})
 
 
@@ -371,8 +384,8 @@ def _livelihood(item: Item) -> tuple[bool, bool]:
         sectors = _sectors(item)
         return bool(sectors), not _HEATING_NAMES.isdisjoint(sectors)
     about = normalize(f"{item.data.get('problem') or ''} {item.data.get('target') or ''}")
-    heating = _HEATING(about)
-    return heating or _OTHER_SECTORS(about), heating
+    heating = _HEATING(about) is not None
+    return heating or _OTHER_SECTORS(about) is not None, heating
 
 
 _SAFEGUARDED = gated(_SAFEGUARD)

@@ -51,7 +51,10 @@ def required(pattern: str | re.Pattern[str]) -> Strings | None:
         return None
     if parsed.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
         return None
-    need = _sequence(list(parsed))[1]
+    try:
+        need = _sequence(list(parsed))[1]
+    except RecursionError:                  # nesting too deep to read: search every text
+        return None
     return None if need is None else _minimal(need)
 
 
@@ -163,20 +166,27 @@ def _product(parts: Iterable[Strings | None]) -> Strings | None:
 def _sequence(items: list[tuple[Any, Any]]) -> tuple[Strings | None, Strings | None]:
     """A concatenation: exact when every part is; what it needs is the best
     of what any one part needs and of the strings a run of exact parts spells."""
-    analysed = [_node(op, av) for op, av in items]
-    candidates = [need for _, need in analysed if need]
-    run: list[Strings] = []
-    for part_exact, _ in analysed + [(None, None)]:
+    candidates: list[Strings] = []
+    run: list[tuple[Strings, Strings | None]] = []
+    whole = True                            # every part so far is exact
+    for op, av in [*items, (None, None)]:
+        part_exact, part_need = _node(op, av) if op is not None else (None, None)
         if part_exact is not None:
-            run.append(part_exact)
+            run.append((part_exact, part_need))
             continue
-        spelt = _product(run) if len(run) > 1 else None
-        if spelt and "" not in spelt:
+        if op is not None:
+            whole = False
+        spelt = _product(strings for strings, _ in run) if run else None
+        if spelt is not None and "" not in spelt:
             candidates.append(spelt)
+        else:
+            candidates.extend(need for _, need in run if need)
         run = []
-    exact = _product(part for part, _ in analysed)
-    if exact is not None and "" not in exact:
-        candidates.append(exact)
+        if part_need:
+            candidates.append(part_need)
+    exact = (spelt if spelt is not None else None) if whole else None
+    if whole and not items:
+        exact = frozenset(("",))
     return exact, max(candidates, key=_selectivity, default=None)
 
 
