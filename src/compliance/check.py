@@ -19,7 +19,7 @@ from . import __version__, timing, waivers
 from .config import ConfigWaiver
 from .engine import Engine, EngineError
 from .errors import UserError
-from .facts import Parent, plan_facts
+from .facts import Parent
 from .findings import Finding, PlanResult, items_view, locate
 from .model import Plan, build
 from .parents import Parents
@@ -94,7 +94,7 @@ class Checker:
 
     def check_plan(self, plan: Plan, parent: Parent | None = None) -> list[Finding]:
         with timing.stage("normalise"):
-            facts, subjects = plan_facts(plan, self.as_of, parent)
+            facts, subjects = self.engine.facts(plan, self.as_of, parent)
         matches = self.engine.run(facts)        # times its pattern search and the engine itself
         with timing.stage("report"):
             found = locate(plan, matches, subjects, self.rules, self.lang)
