@@ -79,6 +79,7 @@ _STATUS_CLUES = (
 )
 
 
+@textmod.short_cache      # a plan's statuses are a few words, many times over
 def status_of(value: str) -> str:
     """The contract's status for a status cell, or the cell unchanged."""
     norm = textmod.normalize(value)
@@ -100,6 +101,7 @@ _SOURCE_CLUES = (
 )
 
 
+@textmod.short_cache
 def source_of(value: str) -> str:
     """A source written in Chinese (群众信访举报, 督察反馈意见) as its contract value;
     a source no clue recognises is kept as written."""
@@ -264,11 +266,24 @@ def _is_scalar(data: Any, path: PathKey) -> bool:
     return value is not _ABSENT and not isinstance(value, (list, dict))
 
 
+# Paths repeat from plan to plan (items[3].measures[1]); a long one (a long
+# key) is not kept, and the cache starts over when full.
+_PATH_TEXTS: dict[PathKey, str] = {}
+_MAX_PATH_TEXTS = 65536
+
+
 def path_text(path: PathKey) -> str:
     """items[2].measures[1].text"""
+    out = _PATH_TEXTS.get(path)
+    if out is not None:
+        return out
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    if len(out) <= 200 and all(part.__class__ in (str, int) for part in path):
+        if len(_PATH_TEXTS) >= _MAX_PATH_TEXTS:
+            _PATH_TEXTS.clear()
+        _PATH_TEXTS[path] = out
     return out
 
 
@@ -376,8 +391,14 @@ class _Canonical:
             if name in out:
                 line, column = document.keys.get(source + (key,), (None, None))
                 raise UserError(f"field {name!r} given twice (as {key!r})", document.name, line, column)
-            self.keys[path + (name,)] = document.keys.get(source + (key,), _START)
-            out[name] = self._copy(child, source + (key,), path + (name,), below.get(name))
+            at, here = source + (key,), path + (name,)
+            self.keys[here] = document.keys.get(at, _START)
+            sub = below.get(name)
+            if sub is None:
+                self._positions(child, at, here)
+                out[name] = child
+            else:
+                out[name] = self._copy(child, at, here, sub)
         self._blanks(out, source, path, aliases)
         return out
 
@@ -396,23 +417,26 @@ class _Canonical:
         found, keys, places, numbers = document.values, document.keys, document.places, document.numbers
         values = self.values
         values[path] = found.get(source, _START)
-        if source in places:
+        # Most documents have no places and few numbers: no lookup for each value.
+        if places and source in places:
             self.places[path] = places[source]
-        if source in numbers:
+        if numbers and source in numbers:
             self.numbers[path] = numbers[source]
         if isinstance(value, dict):
+            new_keys = self.keys
             for key, child in value.items():
                 at, here = source + (key,), path + (key,)
-                self.keys[here] = keys.get(at, _START)
+                new_keys[here] = keys.get(at, _START)
                 if isinstance(child, (list, dict)):
                     self._positions(child, at, here)
                     continue
                 values[here] = found.get(at, _START)
-                if at in places:
+                if places and at in places:
                     self.places[here] = places[at]
-                if at in numbers:
+                if numbers and at in numbers:
                     self.numbers[here] = numbers[at]
-            self._blanks(value, source, path, None)
+            if document.blanks:
+                self._blanks(value, source, path, None)
         elif isinstance(value, list):
             for index, child in enumerate(value):
                 at, here = source + (index,), path + (index,)
@@ -420,9 +444,9 @@ class _Canonical:
                     self._positions(child, at, here)
                     continue
                 values[here] = found.get(at, _START)
-                if at in places:
+                if places and at in places:
                     self.places[here] = places[at]
-                if at in numbers:
+                if numbers and at in numbers:
                     self.numbers[here] = numbers[at]
 
     def _blanks(self, out: dict[str, Any], source: PathKey, path: PathKey, aliases: dict[str, str] | None) -> None:
