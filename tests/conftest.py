@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,11 @@ from compliance.ruletests import (  # noqa: F401  (re-exported for the tests)
     plan_of,
     plan_yaml,
 )
+
+# The tests' start-up cache (compliance.startcache) is their own, not the
+# user's: set before any test reads a rule, and inherited by every command run.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="compliance-test-cache-")
+os.environ.pop("COMPLIANCE_NO_CACHE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
 from compliance.waivers import META_RULES
 from compliance.check import Report
 from compliance.cli import FORMAT_NAMES, main
 from compliance.findings import Finding, PlanResult
-from compliance.formats import FORMATS, _md, as_github, as_junit, as_markdown
+from compliance.formats import FORMATS, _indented, _md, as_github, as_junit, as_markdown
 from compliance.profiles import active_rules, load_profile
 from conftest import ROOT, plan_yaml, run_cli
 
@@ -390,3 +392,31 @@ def xlsx_text(data: bytes) -> str:
     book = load_workbook(io.BytesIO(data))
     return "\n".join(str(value) for sheet in book for row in sheet.iter_rows(values_only=True)
                      for value in row if value is not None)
+
+
+# --- the JSON writer ------------------------------------------------------------
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_KEYS = st.text() | st.integers() | st.floats() | st.booleans() | st.none()
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=80) | st.tuples(inner, inner)
+                       | st.dictionaries(_KEYS, inner, max_size=80), max_leaves=400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_json_writer_writes_what_json_dumps_writes(value: Any) -> None:
+    # Every report in JSON or SARIF goes through it: the same text, byte for byte.
+    assert _indented(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_writer_deep_long_and_odd_values() -> None:
+    deep: Any = "x"
+    for depth in range(40):
+        deep = [deep, {"d": depth}] if depth % 2 else {str(depth): deep, "n": None}
+    values = [deep, list(range(1000)), {i: [float("nan"), float("inf"), -0.0, 1e300] for i in range(200)},
+              {"\ud800\n\x00\"\\ 中文": True, 1.5: False, None: [], False: {}}, [[] for _ in range(70)]]
+    for value in values:
+        assert _indented(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    for bad in (object(), {("a",): 1}, [datetime.date(2024, 1, 1)]):
+        with pytest.raises(TypeError):
+            _indented(bad)

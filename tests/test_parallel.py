@@ -153,10 +153,10 @@ def _stop_on(doomed: str) -> None:
 
     original = Run.check_file
 
-    def check_file(self: Run, name: str):  # type: ignore[no-untyped-def]
+    def check_file(self: Run, name: str, *rest):  # type: ignore[no-untyped-def]
         if name == doomed:
             os._exit(70)
-        return original(self, name)
+        return original(self, name, *rest)
 
     Run.check_file = check_file  # type: ignore[method-assign]
 
@@ -179,3 +179,17 @@ def test_a_worker_that_dies_costs_only_its_plan(folder: Path, monkeypatch: pytes
         else:
             assert (result.error, [f.as_dict() for f in result.findings]) == \
                    (expected[result.file].error, [f.as_dict() for f in expected[result.file].findings])
+
+
+def test_results_keep_only_the_details_asked_for(folder: Path) -> None:
+    # Item views (html, xlsx) and item ids (junit) are left out when no
+    # format shows them; the findings are the same.
+    names = sorted(str(p) for p in (folder / "plans").rglob("*.yaml"))
+    run = Run(resolve(Config()), AS_OF, Parents([folder / "plans"]))
+    for jobs in (1, 2):
+        full = list(parallel.check_files(run, names, jobs=jobs))
+        slim = list(parallel.check_files(run, names, jobs=jobs, items_view=False, item_ids=False))
+        assert any(r.item_ids and r.items_view for r in full)
+        assert all(not r.item_ids and not r.items_view for r in slim)
+        assert [(r.file, r.items, r.error, r.sha256, r.findings) for r in full] == \
+               [(r.file, r.items, r.error, r.sha256, r.findings) for r in slim]

@@ -19,7 +19,7 @@ from . import __version__, timing, waivers
 from .config import ConfigWaiver
 from .engine import Engine, EngineError
 from .errors import UserError
-from .facts import Parent, plan_facts
+from .facts import Parent
 from .findings import Finding, PlanResult, items_view, locate
 from .model import Plan, build
 from .parents import Parents
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 STDIN_NAME = "<stdin>"
+
+# What a result may keep beyond the JSON report's fields: each item as
+# written (PlanResult.items_view: the html and xlsx reports) and the item
+# ids (PlanResult.item_ids: JUnit's testcases). A batch keeps only what its
+# formats show: less work per plan, and smaller results to send and hold.
+DETAILS = frozenset({"items_view", "item_ids"})
 
 
 def shown_name(name: str, sep: str = os.sep) -> str:
@@ -88,15 +94,15 @@ class Checker:
 
     def check_plan(self, plan: Plan, parent: Parent | None = None) -> list[Finding]:
         with timing.stage("normalise"):
-            facts, subjects = plan_facts(plan, self.as_of, parent)
+            facts, subjects = self.engine.facts(plan, self.as_of, parent)
         matches = self.engine.run(facts)        # times its pattern search and the engine itself
         with timing.stage("report"):
             found = locate(plan, matches, subjects, self.rules, self.lang)
             given = waivers.plan_waivers(plan) + waivers.config_waivers(plan, self.config_waivers, self.config_file)
             return waivers.apply(found, given, self.as_of, self.known, self.lang) if given else found
 
-    def check_file(self, name: str) -> PlanResult:
-        return self._check(name, lambda: load(name))
+    def check_file(self, name: str, keep: frozenset[str] = DETAILS) -> PlanResult:
+        return self._check(name, lambda: load(name), keep=keep)
 
     def check_text(self, text: str, name: str) -> PlanResult:
         """Check a plan held in memory, as if read from a file called ``name``."""
@@ -106,9 +112,10 @@ class Checker:
             return document
         return self._check(name, read, on_disk=False)
 
-    def _check(self, name: str, read: Callable[[], Document], on_disk: bool = True) -> PlanResult:
+    def _check(self, name: str, read: Callable[[], Document], on_disk: bool = True,
+               keep: frozenset[str] = DETAILS) -> PlanResult:
         with timing.stage("load"):
-            result, plan = load_plan(name, read)
+            result, plan = load_plan(name, read, keep)
             self.parents.remember(name, plan, on_disk)
             parent = self.parents.of(plan) if plan is not None else None
         if plan is not None:
@@ -119,8 +126,10 @@ class Checker:
         return result
 
 
-def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan | None]:
-    """The plan of one input, or its result with the error that stopped it."""
+def load_plan(name: str, read: Callable[[], Document],
+              keep: frozenset[str] = DETAILS) -> tuple[PlanResult, Plan | None]:
+    """The plan of one input, or its result with the error that stopped it;
+    the result holds the DETAILS in ``keep``."""
     shown = shown_name(name)
     result = PlanResult(shown)
     try:
@@ -133,8 +142,10 @@ def load_plan(name: str, read: Callable[[], Document]) -> tuple[PlanResult, Plan
         result.error_line, result.error_column = error.line, error.column
         return result, None
     result.id, result.items = plan.id, len(plan.items)
-    result.item_ids = [item.id for item in plan.items]
-    result.items_view = items_view(plan)
+    if "item_ids" in keep:
+        result.item_ids = [item.id for item in plan.items]
+    if "items_view" in keep:
+        result.items_view = items_view(plan)
     result.sha256, result.size = hashlib.sha256(document.raw).hexdigest(), len(document.raw)
     return result, plan
 
@@ -184,8 +195,8 @@ class Run:
                 config.waivers, shown_name(str(config.file)) if config.file else None, self.known)
         return self._checkers[variant.key]
 
-    def check_file(self, name: str) -> PlanResult:
-        result = self.checker(name).check_file(name)
+    def check_file(self, name: str, keep: frozenset[str] = DETAILS) -> PlanResult:
+        result = self.checker(name).check_file(name, keep)
         if result.sha256 is None and name != "-":
             result.sha256, result.size = input_hash(name)
         return result

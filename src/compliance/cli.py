@@ -6,7 +6,6 @@ import datetime
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,10 @@ FAIL_ON = ("error", "warning", "info", "never")
 # The names of formats.FORMATS (kept here so that --help does not load the engine).
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown", "html", "xlsx")
 LANGS = ("zh", "en")
-# The formats that show each item beside its findings (PlanResult.items_view).
+# The formats that show each item beside its findings (PlanResult.items_view),
+# and those that list every item (PlanResult.item_ids).
 ITEM_FORMATS = ("html", "xlsx")
+ID_FORMATS = ("junit",)
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime.date:
@@ -72,6 +73,11 @@ def main() -> None:
     \b
     Exit status: 0 no finding at or above --fail-on; 1 findings at or
     above it; 2 an input or the command could not be used.
+
+    \b
+    Start-up cache: the rule files parsed and checked are kept in
+    $XDG_CACHE_HOME/compliance (else ~/.cache/compliance); it never
+    changes a result. COMPLIANCE_NO_CACHE=1 turns it off.
     """
 
 
@@ -170,9 +176,11 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     run = Run(settings, as_of, Parents(roots))
     report = run.report()
     # In input order, from worker processes unless --jobs 1 (compliance.parallel);
-    # each item as written is kept only for the reports that show it.
+    # each item as written, and the item ids, are kept only for the reports that show them.
     views = any(fmt in ITEM_FORMATS for fmt, _ in targets)
-    results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views)
+    ids = any(fmt in ID_FORMATS for fmt, _ in targets)
+    results = check_files(run, names, jobs, setup=[(_set_table_options, (plan_id, issued))], items_view=views,
+                          item_ids=ids)
     with batch_gc():
         report.plans.extend(_with_progress(results, len(names)))
     with timing.stage("report"):
@@ -302,7 +310,7 @@ def _emit(text: str | bytes, output: str | None) -> None:
     # leaves half a report.
     target = Path(output)
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+        handle, temporary = _temporary_file(target)
     except OSError as error:
         raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
     try:
@@ -318,6 +326,23 @@ def _emit(text: str | bytes, output: str | None) -> None:
         if isinstance(error, OSError):
             raise UserError(f"cannot write the report: {error.strerror or error}", output) from None
         raise
+
+
+# As tempfile.mkstemp opens its file (which would cost every command the
+# import of tempfile, shutil and random: a hundredth of a one-plan check).
+_TEMPORARY_FLAGS = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+                    | getattr(os, "O_BINARY", 0))
+
+
+def _temporary_file(target: Path) -> tuple[int, str]:
+    """A new private (0600) file beside ``target``, named .NAME.RANDOM.tmp, and its descriptor."""
+    for _ in range(100):
+        name = str((target.parent or Path(".")) / f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(name, _TEMPORARY_FLAGS, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name beside {target}")
 
 
 def _umask() -> int:

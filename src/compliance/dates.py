@@ -148,11 +148,15 @@ class _Invalid(Exception):
     """The text names a date that does not exist (2024年13月, 2024-02-30)."""
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _day(year: int, month: int, day: int | None = None) -> datetime.date:
     """The given day, or the month's last day; raises _Invalid if impossible."""
     if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
         raise _Invalid
-    last = calendar.monthrange(year, month)[1]
+    # calendar.monthrange, without the weekday it also works out.
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
     if day is None:
         return datetime.date(year, month, last)
     if not 1 <= day <= last:
@@ -311,8 +315,10 @@ def _parse_deadline(value: object) -> Deadline:
     return Deadline(VAGUE, None, _as_text(value))
 
 
+@short_cache
 def _parse_deadline_text(value: str) -> Deadline:
-    """parse_deadline for a string."""
+    """parse_deadline for a string (remembered: a Deadline cannot change, and
+    a plan gives the same deadline to many items)."""
     if not value.strip():
         return Deadline(MISSING, None, "")
     if len(value) > MAX_TEXT:

@@ -18,6 +18,7 @@ reporting a plan as clean.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import json
@@ -30,14 +31,17 @@ import durable_rules_engine as durable
 
 from . import timing
 from .errors import UserError
-from .facts import FIELDS
+from .facts import FIELDS, Parent, Subject, plan_facts
+from .literals import prefilter
+from .model import Plan
 from .rules import Rule, hit_id, patterns
 
 SEEN = "$seen"
 # The ruleset and the facts are written alike, as compact ASCII JSON (the C
 # encoder's fastest form): durable_rules compares strings as written, so a
 # literal written as UTF-8 would never equal a fact's escaped \uXXXX.
-_json = functools.partial(json.dumps, separators=(",", ":"))
+# Facts hold no cycles, so the encoder keeps no record of the containers it is in.
+_json = functools.partial(json.dumps, separators=(",", ":"), check_circular=False)
 # durable_rules reads an exponent only after a decimal point: Python writes
 # 0.00005 (a mercury limit in mg/L) as 5e-05, which it reads as 5 followed
 # by garbage, and the fact is lost. Such numbers get their ".0" (5.0e-05);
@@ -98,7 +102,18 @@ class Ruleset:
         self.keep = None if used is None else {kind: tuple(sorted(used.get(kind, set()) - {"hits"}))
                                                for kind in FIELDS}
         self.text_fields = {kind: {n for n, t in fields.items() if t == "text"} for kind, fields in FIELDS.items()}
+        # What facts must hold for these rules (compliance.facts.plan_facts' reads):
+        # the fields kept, the texts searched, and the type and key.
+        self.reads: dict[str, frozenset[str]] | None = None if self.keep is None else {
+            kind: frozenset({"t", "key", *self.keep.get(kind, ()), *(name for name, _ in self.searches.get(kind, ()))})
+            for kind in FIELDS}
         self.joined_only = _joined_only(self.definition)
+        # Per fact type, once: the fields kept and each text field's searches,
+        # a pattern with the literal prefilter that tells, far more cheaply,
+        # when it cannot match (compliance.literals).
+        self._gated = {kind: tuple((name, tuple((hit, prefilter(pattern), pattern.search) for hit, pattern in table))
+                                   for name, table in tables)
+                       for kind, tables in self.searches.items()}
 
     def select(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The facts that some condition could match: all but those of a
@@ -129,7 +144,8 @@ class Ruleset:
         kind = fact["t"]
         keep = self.keep.get(kind) if self.keep is not None else None
         if keep is None:
-            prepared = {k: v for k, v in fact.items() if k not in self.text_fields.get(kind, ())}
+            text_fields = self.text_fields.get(kind, ())
+            prepared = {k: v for k, v in fact.items() if k not in text_fields}
         else:
             prepared = {"t": kind, "key": fact["key"]}
             for name in keep:
@@ -141,10 +157,15 @@ class Ruleset:
         # observed": about one fact in a state of 100,000 (tests/test_engine.py
         # keeps a colliding pair). The key is unique in a plan, so it is the id.
         prepared["id"] = fact["key"]
-        searches = self.searches.get(kind)
+        searches = self._gated.get(kind)
         if searches:
-            prepared["hits"] = [hit for name, table in searches for text in (fact.get(name) or "",)
-                                for hit, pattern in table if pattern.search(text)]
+            hits = []
+            for name, table in searches:
+                text = fact.get(name) or ""
+                for hit, gate, search in table:
+                    if (gate is None or gate(text) is not None) and search(text) is not None:
+                        hits.append(hit)
+            prepared["hits"] = hits
         return prepared
 
 
@@ -269,6 +290,11 @@ class Engine:
             except durable.error:
                 return f"first failing rule: {rule.file}"
         return "no single rule fails alone"
+
+    def facts(self, plan: Plan, as_of: datetime.date | None = None,
+              parent: Parent | None = None) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
+        """plan_facts for these rules: the fields no rule reads are not worked out."""
+        return plan_facts(plan, as_of, parent, self.ruleset.reads)
 
     def run(self, facts: list[dict[str, Any]]) -> list[Match]:
         """Every (rule, subject key) that fires on one plan's facts."""

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import weakref
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Set as AbstractSet
+from typing import Any, NamedTuple
 
 from .dates import parse_date
+from .literals import gated
 from .model import Item, Measure, Plan, infer_kind, path_text
 from .quantities import escort_count, target_quantity
 from .read import PathKey
@@ -57,9 +60,9 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What a fact stands for in the plan, for locating findings."""
+class Subject(NamedTuple):
+    """What a fact stands for in the plan, for locating findings (a named
+    tuple: one is made for every fact, and a tuple is made fastest)."""
 
     path: PathKey
     item: str | None
@@ -78,16 +81,39 @@ _FACT_FINDING = re.compile(r"调查|核查|查明|查实|认定|核实|经查|�
 def present(value: Any) -> bool:
     """Whether a field holds something other than blank or a placeholder."""
     if isinstance(value, str):
-        return _present_text(value)
+        known = _PRESENT.get(value)
+        return _present_text(value) if known is None else known
+    if value is None:
+        return False
+    if type(value) in _WRITTEN_PRESENT:
+        return True
     if isinstance(value, list):
         return any(present(v) for v in value)
-    return value is not None and _present_text(str(value))
+    return _present_text(str(value))
 
 
-@short_cache
+# Values whose text (a mapping's "{...}", a number's digits, True, False)
+# starts with a character no placeholder holds: present, without writing
+# them out (a milestone or a verification record is a mapping).
+_WRITTEN_PRESENT = frozenset({dict, int, bool})
+
+
+# A plan asks this of the same owner or status many times: the answers for
+# short texts (at most 1,000 characters, 16,384 of them) are kept, looked up
+# by present itself.
+_PRESENT: dict[str, bool] = {}
+_MAX_PRESENT = 16384
+
+
 def _present_text(text: str) -> bool:
-    # A plan asks this of the same owner or status many times.
-    return not _PLACEHOLDER.match(normalize(text).strip())
+    known = _PRESENT.get(text)
+    if known is None:
+        known = not _PLACEHOLDER.match(normalize(text).strip())
+        if len(text) <= 1000:
+            if len(_PRESENT) >= _MAX_PRESENT:
+                _PRESENT.clear()
+            _PRESENT[text] = known
+    return known
 
 
 def states_facts(basis: Any) -> bool:
@@ -107,70 +133,190 @@ class Parent:
     plan: Plan | None = None
 
 
-def plan_facts(plan: Plan, as_of: datetime.date | None = None,
-               parent: Parent | None = None) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
-    """The facts of a plan in assertion ORDER, and what each key stands for."""
+def plan_facts(plan: Plan, as_of: datetime.date | None = None, parent: Parent | None = None,
+               reads: Mapping[str, AbstractSet[str]] | None = None
+               ) -> tuple[list[dict[str, Any]], dict[str, Subject]]:
+    """The facts of a plan in assertion ORDER, and what each key stands for.
+
+    ``reads`` (fact type -> field names), when given, says which fields the
+    facts are for (compliance.engine.Ruleset.reads): the costlier fields no
+    rule reads are then not worked out, and left out. A fact holds no field
+    whose value is None; its fields keep one order, a field without a value
+    left out where it would stand."""
     as_of = as_of or datetime.date.today()
     parent = parent or Parent("none")
-    facts: list[dict[str, Any]] = []
-    subjects: dict[str, Subject] = {}
+    facts: list[dict[str, Any]] = [{"t": "run", "as_of": day_number(as_of), "as_of_md": as_of.month * 100 + as_of.day,
+                                    "key": "run"}]
+    subjects: dict[str, Subject] = {"run": Subject(("run",), None)}
 
-    def add(fact: dict[str, Any], path: PathKey, item: str | None) -> None:
-        key = path_text(path) or "plan"
+    def add(fact: dict[str, Any], key: str, path: PathKey, item: str | None) -> None:
         fact["key"] = key
         subjects[key] = Subject(path, item)
-        facts.append({k: v for k, v in fact.items() if v is not None})
+        facts.append(fact)
 
-    add({"t": "run", "as_of": day_number(as_of), "as_of_md": as_of.month * 100 + as_of.day}, ("run",), None)
-    for item in plan.items:
-        for measure in item.measures:
-            add(_measure(item, measure), measure.path, item.id)
-    for item in plan.items:
+    item_keys = [_key(item.path) for item in plan.items]
+    for item, item_key in zip(plan.items, item_keys):
+        for index, measure in enumerate(item.measures):
+            add(_measure(item, item_key, measure), _measure_key(item_key, item.path, measure.path, index),
+                measure.path, item.id)
+    for item, item_key in zip(plan.items, item_keys):
         for index, extension in enumerate(item.data.get("extensions") or []):
-            add(_extension(item, extension), item.path + ("extensions", index), item.id)
+            path = item.path + ("extensions", index)
+            add(_extension(item_key, extension), _key(path), path, item.id)
     if parent.plan is not None:
-        for item in parent.plan.items:
-            add(_parent_item(item), ("parent",) + item.path, None)
+        for fact, subject in _parent_facts(parent.plan):
+            facts.append(fact)
+            subjects[fact["key"]] = subject
     issued = parse_date(plan.data["plan"].get("issued"))
-    for item in plan.items:
-        add({**_item(item, issued), **_ledger(item, issued, as_of), **_parent_link(item, parent)}, item.path, item.id)
+    item_reads = None if reads is None else reads.get("item", frozenset())
+    complaints = 0
+    for item, item_key in zip(plan.items, item_keys):
+        fact = _item_fact(item, issued, as_of, parent, item_reads)
+        complaints += fact["complaint"]
+        add(fact, item_key, item.path, item.id)
     for record in plan.accountability:
+        record_key = _key(record.path)
         for index, item_id in enumerate(record.data.get("items") or []):
-            add({"t": "link", "accountability": path_text(record.path), "item_id": str(item_id)},
-                record.path + ("items", index), None)
+            path = record.path + ("items", index)
+            add({"t": "link", "accountability": record_key, "item_id": str(item_id)}, _key(path), path, None)
     for record in plan.accountability:
         add({"t": "accountability", "has_basis": states_facts(record.data.get("basis")),
              "action": affirmed(normalize(str(record.data.get("action") or ""))),
-             "basis": affirmed(normalize(str(record.data.get("basis") or "")))}, record.path, _single_item(record.data))
+             "basis": affirmed(normalize(str(record.data.get("basis") or "")))},
+            _key(record.path), record.path, _single_item(record.data))
     for hosting in plan.hosting:
-        add({"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed,
-             "escort_count": escort_count(hosting.text.affirmed)}, hosting.path, None)
-    add(_plan(plan, parent), (), None)
+        fact = {"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}
+        _put(fact, "escort_count", escort_count(hosting.text.affirmed))
+        add(fact, _key(hosting.path), hosting.path, None)
+    add(_plan(plan, parent, complaints), "plan", (), None)
     return facts, subjects
 
 
-def _measure(item: Item, measure: Measure) -> dict[str, Any]:
-    return {"t": "measure", "item": path_text(item.path), "item_id": item.id, "kind": measure.kind,
-            "declared_kind": measure.declared_kind, "scope": measure.scope,
-            "has_legal_basis": bool(str(measure.legal_basis or "").strip()), "lawful": lawful(measure.text.norm),
-            "placeholder": not present(measure.text.original),
-            "text": measure.text.norm, "affirmed": measure.text.affirmed, "untargeted": measure.text.untargeted}
+def _put(fact: dict[str, Any], name: str, value: Any) -> None:
+    # A fact leaves out a field that has no value.
+    if value is not None:
+        fact[name] = value
 
 
-def _item(item: Item, issued: datetime.date | None) -> dict[str, Any]:
-    data = item.data
-    return {"t": "item", "item_id": item.id, "status": data.get("status") or "unknown",
-            "source": data.get("source") or "unknown", "deadline_kind": item.deadline.kind,
-            "deadline": day_number(item.deadline.date), "has_target": present(data.get("target")),
-            "has_owner": present(data.get("lead_unit")) or present(data.get("responsible_units")),
-            "target": item.target.norm, "target_affirmed": item.target.affirmed,
-            "target_untargeted": item.target.untargeted,
-            "verified": _verified(data.get("verification")),
-            "has_completed": present(data.get("completed")),
-            "has_milestones": present(data.get("milestones")),
-            "span_days": _span(issued, item.deadline.date),
-            "due": _due_day(item),
-            "verification_kind": infer_kind(_evidence_text(data.get("verification")))}
+# The text of a path (items[2].measures[1]), kept for the short paths plans
+# repeat from one to the next (a few tuples of a name and a number each).
+_KEYS: dict[PathKey, str] = {}
+_MAX_KEYS = 65536
+
+
+def _key(path: PathKey) -> str:
+    key = _KEYS.get(path)
+    if key is None:
+        key = path_text(path) or "plan"
+        if len(path) <= 6:
+            if len(_KEYS) >= _MAX_KEYS:
+                _KEYS.clear()
+            _KEYS[path] = key
+    return key
+
+
+def _measure_key(item_key: str, item_path: PathKey, path: PathKey, index: int) -> str:
+    # A measure's path is its item's and then ("measures", index): its text follows from the item's.
+    if path == item_path + ("measures", index):
+        return f"{item_key}.measures[{index}]"
+    return _key(path)
+
+
+# The facts of a parent plan's items: the same for every child plan that
+# names it, so built once per parent while it lives (a few parents at a time).
+_PARENTS: dict[int, tuple[weakref.ref[Plan], list[tuple[dict[str, Any], Subject]]]] = {}
+_MAX_PARENTS = 8
+
+
+def _parent_facts(plan: Plan) -> list[tuple[dict[str, Any], Subject]]:
+    cached = _PARENTS.get(id(plan))
+    if cached is not None and cached[0]() is plan:
+        return cached[1]
+    built = []
+    for item in plan.items:
+        path = ("parent",) + item.path
+        fact = _parent_item(item)
+        fact["key"] = key = _key(path)
+        built.append((fact, Subject(path, None)))
+    if len(_PARENTS) >= _MAX_PARENTS:
+        del _PARENTS[next(iter(_PARENTS))]
+    _PARENTS[id(plan)] = (weakref.ref(plan), built)
+    return built
+
+
+def _measure(item: Item, item_key: str, measure: Measure) -> dict[str, Any]:
+    text = measure.text
+    fact = {"t": "measure", "item": item_key, "item_id": item.id, "kind": measure.kind}
+    _put(fact, "declared_kind", measure.declared_kind)
+    _put(fact, "scope", measure.scope)
+    fact["has_legal_basis"] = bool(str(measure.legal_basis or "").strip())
+    fact["lawful"] = lawful(text.norm)
+    fact["placeholder"] = not present(text.original)
+    fact["text"] = text.norm
+    fact["affirmed"] = text.affirmed
+    fact["untargeted"] = text.untargeted
+    return fact
+
+
+def _item_fact(item: Item, issued: datetime.date | None, as_of: datetime.date, parent: Parent,
+               reads: AbstractSet[str] | None = None) -> dict[str, Any]:
+    """An item's fact: what it states, then what its ledger records over
+    time; of the costlier fields, only those in ``reads`` (None: all)."""
+    get = item.data.get
+    deadline = item.deadline.date
+    target = item.target
+    verification = get("verification")
+    verified = _verified(verification)
+    has_lead_unit = present(get("lead_unit"))
+    has_responsible_units = present(get("responsible_units"))
+    fact = {"t": "item", "item_id": item.id, "status": get("status") or "unknown",
+            "source": get("source") or "unknown", "deadline_kind": item.deadline.kind}
+    if deadline is not None:
+        fact["deadline"] = deadline.toordinal()
+    fact["has_target"] = present(get("target"))
+    fact["has_owner"] = has_lead_unit or has_responsible_units
+    fact["target"] = target.norm
+    fact["target_affirmed"] = target.affirmed
+    fact["target_untargeted"] = target.untargeted
+    fact["verified"] = verified
+    fact["has_completed"] = present(get("completed"))
+    fact["has_milestones"] = present(get("milestones"))
+    if issued and deadline:
+        fact["span_days"] = (deadline - issued).days
+    _put(fact, "due", _due_day(item))
+    fact["verification_kind"] = _verification_kind(verification)
+    quantity = target_quantity(target.affirmed)
+    if quantity is not None:
+        fact["target_value"] = quantity.value
+        fact["target_unit"] = quantity.unit
+        fact["target_sense"] = quantity.sense
+    _put(fact, "completed_day", day_number(parse_date(get("completed"))))
+    if deadline:
+        fact["deadline_md"] = deadline.month * 100 + deadline.day
+    fact["livelihood"], fact["heating"] = _livelihood(item)
+    fact["has_safeguard"] = _safeguarded(item)
+    fact["complaint"] = _complaint(get("source"))
+    fact["has_result"] = present(get("result")) or verified
+    fact["has_disclosure"] = _recorded(get("disclosure"))
+    if reads is None or "has_lookback" in reads:
+        fact["has_lookback"] = _recorded(get("lookback"))
+    if reads is None or "progress_age" in reads:
+        _put(fact, "progress_age", _progress_age(get("progress"), issued, as_of))
+    if reads is None or "task" in reads:
+        fact["task"] = _task(item.data)
+    fact["has_lead_unit"] = has_lead_unit
+    fact["has_responsible_units"] = has_responsible_units
+    if reads is None or "has_responsible_leader" in reads:
+        fact["has_responsible_leader"] = present(get("responsible_leader"))
+    if reads is None or "has_responsible_person" in reads:
+        fact["has_responsible_person"] = present(get("responsible_person"))
+    if reads is None or "has_measures" in reads:
+        fact["has_measures"] = any(present(m.text.original) for m in item.measures)
+    implements = get("implements")
+    if implements is not None and str(implements).strip() != "":
+        fact["implements"] = str(implements).strip()
+        fact["parent_loaded"] = parent.plan is not None
+    return fact
 
 
 # Sectors touching people's livelihood, when an item does not list them:
@@ -216,6 +362,13 @@ _SAFEGUARD = re.compile(r"先立后破|不立不破|先建后拆|先通后停|�
 _COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
 
 
+# Whether an item touches any sector, and whether heating: one search of
+# the others together (a match of one alternative is a match of the whole).
+_HEATING = _SECTORS["heating"].search
+_OTHER_SECTORS = re.compile("|".join(f"(?:{p.pattern})" for name, p in _SECTORS.items() if name != "heating")).search
+_HEATING_NAMES = frozenset({"heating", "供热", "供暖", "采暖"})
+
+
 def _sectors(item: Item) -> set[str]:
     declared = item.data.get("livelihood")
     if isinstance(declared, list) and present(declared):
@@ -224,26 +377,22 @@ def _sectors(item: Item) -> set[str]:
     return {name for name, pattern in _SECTORS.items() if pattern.search(about)}
 
 
+def _livelihood(item: Item) -> tuple[bool, bool]:
+    """(livelihood, heating): whether _sectors(item) names any sector, and heating."""
+    declared = item.data.get("livelihood")
+    if isinstance(declared, list) and present(declared):
+        sectors = _sectors(item)
+        return bool(sectors), not _HEATING_NAMES.isdisjoint(sectors)
+    about = normalize(f"{item.data.get('problem') or ''} {item.data.get('target') or ''}")
+    heating = _HEATING(about) is not None
+    return heating or _OTHER_SECTORS(about) is not None, heating
+
+
+_SAFEGUARDED = gated(_SAFEGUARD)
+
+
 def _safeguarded(item: Item) -> bool:
-    return present(item.data.get("safeguard")) or any(_SAFEGUARD.search(m.text.norm) for m in item.measures)
-
-
-def _ledger(item: Item, issued: datetime.date | None, as_of: datetime.date) -> dict[str, Any]:
-    """What a ledger records over time, and what an item owes as it goes."""
-    data = item.data
-    sectors = _sectors(item)
-    return {**_target(item), "completed_day": day_number(parse_date(data.get("completed"))),
-            "deadline_md": item.deadline.date.month * 100 + item.deadline.date.day if item.deadline.date else None,
-            "livelihood": bool(sectors), "heating": bool(sectors & {"heating", "供热", "供暖", "采暖"}),
-            "has_safeguard": _safeguarded(item), "complaint": _complaint(data.get("source")),
-            "has_result": present(data.get("result")) or _verified(data.get("verification")),
-            "has_disclosure": _recorded(data.get("disclosure")), "has_lookback": _recorded(data.get("lookback")),
-            "progress_age": _progress_age(data.get("progress"), issued, as_of), "task": _task(data),
-            "has_lead_unit": present(data.get("lead_unit")),
-            "has_responsible_units": present(data.get("responsible_units")),
-            "has_responsible_leader": present(data.get("responsible_leader")),
-            "has_responsible_person": present(data.get("responsible_person")),
-            "has_measures": any(present(m.text.original) for m in item.measures)}
+    return present(item.data.get("safeguard")) or any(_SAFEGUARDED(m.text.norm) for m in item.measures)
 
 
 def _complaint(source: Any) -> bool:
@@ -281,7 +430,10 @@ def _task(data: dict[str, Any]) -> str:
 
 
 def _parent_item(item: Item) -> dict[str, Any]:
-    return {"t": "parent_item", "item_id": item.id, "due": _due_day(item), **_target(item)}
+    fact = {"t": "parent_item", "item_id": item.id}
+    _put(fact, "due", _due_day(item))
+    fact.update(_target(item))
+    return fact
 
 
 def _target(item: Item) -> dict[str, Any]:
@@ -296,20 +448,14 @@ def _due_day(item: Item) -> int | None:
     return day_number(_due(item)) if item.deadline.kind == "date" else None
 
 
-def _parent_link(item: Item, parent: Parent) -> dict[str, Any]:
-    implements = item.data.get("implements")
-    if implements is None or str(implements).strip() == "":
-        return {}
-    return {"implements": str(implements).strip(), "parent_loaded": parent.plan is not None}
-
-
 _PARTY = re.compile(r"党|书记|中共|县委|市委|区委|省委|州委|旗委")
 # A department's or a township's administrative head (局长, 厅长, 镇长) is its
 # government-side lead beside the party secretary (党组书记, 镇党委书记).
 _GOVERNMENT = re.compile(r"政府|县长|市长|区长|省长|州长|旗长|乡长|镇长|局长|厅长")
 
 
-def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:
+def _plan(plan: Plan, parent: Parent, complaints: int) -> dict[str, Any]:
+    """The plan's fact; ``complaints``: how many of its items come from complaints."""
     meta = plan.data["plan"]
     disclosure = meta.get("disclosure") if isinstance(meta.get("disclosure"), dict) else {}
     interval = disclosure.get("interval_days")
@@ -319,14 +465,16 @@ def _plan(plan: Plan, parent: Parent) -> dict[str, Any]:
     party = any(r.startswith("party") or _PARTY.search(r) for r in roles) or bool(_PARTY.search(issuer))
     government = (any(r.startswith("government") or _GOVERNMENT.search(r) for r in roles)
                   or "政府" in issuer)
-    return {"t": "plan", "plan_id": plan.id, "items": len(plan.items), "parent": parent.status,
-            "has_disclosure": _recorded(meta.get("disclosure")),
-            "disclosure_days": _whole(interval),
-            "complaint_disclosure_days": _whole(interval if disclosure.get("complaint_interval_days") is None
-                                                else disclosure["complaint_interval_days"]),
-            "complaints": sum(_complaint(item.data.get("source")) for item in plan.items),
-            "has_party_lead": party, "has_government_lead": government,
-            "inspection_start": day_number(_inspection_start(meta.get("inspection")))}
+    fact = {"t": "plan", "plan_id": plan.id, "items": len(plan.items), "parent": parent.status,
+            "has_disclosure": _recorded(meta.get("disclosure"))}
+    _put(fact, "disclosure_days", _whole(interval))
+    _put(fact, "complaint_disclosure_days", _whole(interval if disclosure.get("complaint_interval_days") is None
+                                                   else disclosure["complaint_interval_days"]))
+    fact["complaints"] = complaints
+    fact["has_party_lead"] = party
+    fact["has_government_lead"] = government
+    _put(fact, "inspection_start", day_number(_inspection_start(meta.get("inspection"))))
+    return fact
 
 
 def _inspection_start(inspection: Any) -> datetime.date | None:
@@ -342,10 +490,12 @@ def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _extension(item: Item, extension: Any) -> dict[str, Any]:
+def _extension(item_key: str, extension: Any) -> dict[str, Any]:
     extension = extension if isinstance(extension, dict) else {}
-    return {"t": "extension", "item": path_text(item.path), "has_reason": present(extension.get("reason")),
-            "has_approval": present(extension.get("approved_by")), "to": day_number(parse_date(extension.get("to")))}
+    fact = {"t": "extension", "item": item_key, "has_reason": present(extension.get("reason")),
+            "has_approval": present(extension.get("approved_by"))}
+    _put(fact, "to", day_number(parse_date(extension.get("to"))))
+    return fact
 
 
 def _due(item: Item) -> datetime.date | None:
@@ -369,6 +519,16 @@ def _verified(verification: Any) -> bool:
 
 def _span(issued: datetime.date | None, deadline: datetime.date | None) -> int | None:
     return (deadline - issued).days if issued and deadline else None
+
+
+def _verification_kind(verification: Any) -> str:
+    return _kind_of_evidence(_evidence_text(verification))
+
+
+@short_cache
+def _kind_of_evidence(text: str) -> str:
+    # Evidence is often a stock phrase (现场核查,设施正常运行), or absent.
+    return infer_kind(text)
 
 
 def _evidence_text(verification: Any) -> str:

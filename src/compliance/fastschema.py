@@ -104,7 +104,24 @@ def validator(schema: Any) -> Check | None:
         if pointer not in refs:
             refs[pointer] = None            # being built: a recursive $ref looks it up when called
             refs[pointer] = build(resolve(pointer))
+        built = refs[pointer]
+        if built is not None:
+            return built
         return lambda value: refs[pointer](value)  # type: ignore[misc]
+
+    def domain(node: Any, depth: int = 0) -> frozenset[type] | None:
+        """The classes a value valid against ``node`` can have, if its type says."""
+        if not isinstance(node, dict) or depth > 8:
+            return None
+        if "type" in node:
+            names = [node["type"]] if isinstance(node["type"], str) else list(node["type"])
+            if any(name not in _CLASSES for name in names):
+                return None
+            # A float can be an integer (1.0).
+            return frozenset(cls for name in names for cls in _CLASSES[name] | ({float} if name == "integer" else set()))
+        if "$ref" in node:
+            return domain(resolve(node["$ref"]), depth + 1)
+        return None
 
     def build(node: Any) -> Check:
         if node is True:
@@ -136,7 +153,9 @@ def validator(schema: Any) -> Check | None:
                     raise Unsupported(key)
                 checks.append(_items(build(argument)))
             elif key in ("oneOf", "anyOf", "allOf"):
-                checks.append(_combine(key, [build(sub) for sub in argument]))
+                subs = [build(sub) for sub in argument]
+                domains = [domain(sub) for sub in argument] if key != "allOf" else []
+                checks.append(_by_class(subs, domains) if _disjoint(domains) else _combine(key, subs))
             elif key == "not":
                 inner = build(argument)
                 checks.append(lambda value, inner=inner: not inner(value))
@@ -199,7 +218,23 @@ def _type(argument: Any) -> Check:
 
 
 def _enum(members: list[Any]) -> Check:
-    return lambda value: any(_equal(member, value) for member in members)
+    def slow(value: Any) -> bool:
+        return any(_equal(member, value) for member in members)
+    if not members or not all(member is None or member.__class__ is str for member in members):
+        return slow
+    texts = frozenset(member for member in members if member is not None)
+    null = None in members
+
+    def check(value: Any) -> bool:
+        cls = value.__class__
+        if cls is str:
+            return value in texts
+        if value is None:
+            return null
+        if cls in _KNOWN:
+            return False    # text and null equal no number, list or mapping
+        return slow(value)
+    return check
 
 
 def _object(required: list[str], properties: dict[str, Check], additional: Check | None) -> Check:
@@ -238,6 +273,34 @@ def _items(sub: Check) -> Check:
             if not sub(element):
                 return False
         return True
+    return check
+
+
+def _disjoint(domains: list[frozenset[type] | None]) -> bool:
+    if not domains or any(one is None for one in domains):
+        return False
+    seen: set[type] = set()
+    for one in domains:
+        if seen & one:  # type: ignore[operator]
+            return False
+        seen |= one  # type: ignore[operator]
+    return True
+
+
+def _by_class(subs: list[Check], domains: list[frozenset[type] | None]) -> Check:
+    """oneOf or anyOf of schemas that take disjoint types: only the one
+    taking the value's class can hold, so oneOf is anyOf and the others
+    need not be asked."""
+    table = {cls: sub for sub, one in zip(subs, domains) for cls in one or ()}
+
+    def check(value: Any) -> bool:
+        cls = value.__class__
+        sub = table.get(cls)
+        if sub is None:
+            if cls not in _KNOWN:
+                raise Unsure
+            return False
+        return sub(value)
     return check
 
 
@@ -281,11 +344,15 @@ def _bound(key: str, bound: Any) -> Check:
     applies, holds = _BOUNDS[key]
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
         raise Unsupported(key)
+    classes = _CLASSES[applies]
 
     def check(value: Any) -> bool:
-        if not _is_type(value, applies):
-            return True
-        return holds(value, bound)
+        cls = value.__class__
+        if cls in classes:
+            return holds(value, bound)
+        if cls not in _KNOWN:
+            raise Unsure
+        return True
     return check
 
 

@@ -8,7 +8,6 @@ rule reads gets its normalised, affirmed and untargeted views.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +79,7 @@ _STATUS_CLUES = (
 )
 
 
+@textmod.short_cache      # a plan's statuses are a few words, many times over
 def status_of(value: str) -> str:
     """The contract's status for a status cell, or the cell unchanged."""
     norm = textmod.normalize(value)
@@ -101,6 +101,7 @@ _SOURCE_CLUES = (
 )
 
 
+@textmod.short_cache
 def source_of(value: str) -> str:
     """A source written in Chinese (群众信访举报, 督察反馈意见) as its contract value;
     a source no clue recognises is kept as written."""
@@ -117,14 +118,21 @@ ITEM_ORDER = ("id", "implements", "problem", "source", "category", "task", "targ
               "livelihood", "safeguard", "status", "completed", "verification", "result", "disclosure",
               "lookback", "extensions", "progress", "waivers")
 
+_NOT_PROGRESS = r"(?![^,;。]{0,6}(?:进展|情况|整改|表扬|成效|进度))"
 _ACCOUNTABILITY_CLAUSE = re.compile(
     r"问责|追责|约谈|处分|免职|撤职|降职|通报批评|诫勉|警告|记过|党纪|政务处分|纪律处分|移送纪检|移交纪检|"
     r"(?:责令|责成).{0,10}检查|作出.{0,4}检查|组织处理|追究.{0,10}责任|责任追究|调整.{0,6}岗位|"
-    r"纪委|监委|立案审查|审查调查|提醒谈话|停职|严肃处理|通报(?![^,;。]{0,6}(?:进展|情况|整改|表扬|成效|进度))")
+    r"纪委|监委|立案审查|审查调查|提醒谈话|停职|严肃处理|通报" + _NOT_PROGRESS)
 # Who is held accountable is often described by what they failed at
 # (整改不力的责任人); that description is not a remedy.
-_FAILURE_MODIFIER = re.compile(r"[^,;。]{0,8}(?:不力|不到位|不彻底|滞后|缓慢|不实|不严|失职|失责)的"
+_FAILURES = r"不力|不到位|不彻底|滞后|缓慢|不实|不严|失职|失责"
+_FAILURE_MODIFIER = re.compile(r"[^,;。]{0,8}(?:" + _FAILURES + r")的"
                                r"|(?:作出)?整改承诺")     # a promise to fix is no fix
+# What every match of _ACCOUNTABILITY_CLAUSE or _FAILURE_MODIFIER holds, with
+# no lookaround: what a clause of a text matches, the whole text matches too,
+# so a text this finds nothing in has no clause naming a sanction.
+_ACCOUNTABILITY_HINT = re.compile(_ACCOUNTABILITY_CLAUSE.pattern.replace(_NOT_PROGRESS, "")
+                                  + "|" + _FAILURES + "|整改承诺")
 # Slogans and closure claims count for neither side.
 _NEUTRAL_CLAUSE = re.compile(r"^(?:举一反三|引以为戒|以儆效尤|警示教育|形成震慑|以案促改|以案促治|[、]|\s)+[。]?$"
                              # purpose clauses: 确保问题整改到位, 压实整改责任, 以问责促整改
@@ -147,9 +155,7 @@ class Text:
     @classmethod
     def of(cls, value: Any) -> "Text":
         original = "" if value is None else str(value)
-        norm = textmod.normalize(original)
-        affirmed = textmod.affirmed(norm)
-        return cls(original, norm, affirmed, textmod.untargeted(affirmed))
+        return cls(original, *textmod.views(original))
 
 
 @dataclass
@@ -260,11 +266,24 @@ def _is_scalar(data: Any, path: PathKey) -> bool:
     return value is not _ABSENT and not isinstance(value, (list, dict))
 
 
+# Paths repeat from plan to plan (items[3].measures[1]); a long one (a long
+# key) is not kept, and the cache starts over when full.
+_PATH_TEXTS: dict[PathKey, str] = {}
+_MAX_PATH_TEXTS = 65536
+
+
 def path_text(path: PathKey) -> str:
     """items[2].measures[1].text"""
+    out = _PATH_TEXTS.get(path)
+    if out is not None:
+        return out
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    if len(out) <= 200 and all(part.__class__ in (str, int) for part in path):
+        if len(_PATH_TEXTS) >= _MAX_PATH_TEXTS:
+            _PATH_TEXTS.clear()
+        _PATH_TEXTS[path] = out
     return out
 
 
@@ -289,6 +308,31 @@ _LEVEL_ALIASES: dict[tuple[str | None, ...], dict[str, str]] = {
     ("items", None, "measures", None): MEASURE_ALIASES, ("hosting", None): HOSTING_ALIASES,
     ("accountability", None): ACCOUNTABILITY_ALIASES,
 }
+
+
+class _Level:
+    """One level of a plan where keys may be aliases, and the levels below it
+    (by key, or None for a list's entries); below the last level no key is renamed."""
+
+    __slots__ = ("aliases", "below")
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+        self.below: dict[str | None, _Level] = {}
+
+
+def _levels() -> _Level:
+    root = _Level()
+    for shape, aliases in _LEVEL_ALIASES.items():
+        level = root
+        for part in shape:
+            level = level.below.setdefault(part, _Level())
+        level.aliases = aliases
+    return root
+
+
+_ROOT = _levels()
+_START = (1, 1)
 
 
 class _Canonical:
@@ -322,33 +366,100 @@ class _Canonical:
         return data
 
     def copy(self, value: Any, source: PathKey, path: PathKey) -> Any:
-        self.values[path] = self.document.values.get(source, (1, 1))
-        if source in self.document.places:
-            self.places[path] = self.document.places[source]
-        if source in self.document.numbers:
-            self.numbers[path] = self.document.numbers[source]
+        """``value`` (at ``source`` in the document) with its keys renamed, at ``path``."""
+        level: _Level | None = _ROOT
+        for part in path:
+            level = level.below.get(None if isinstance(part, int) else part) if level else None
+        return self._copy(value, source, path, level)
+
+    def _copy(self, value: Any, source: PathKey, path: PathKey, level: _Level | None) -> Any:
+        if level is None:
+            # Nothing below is renamed: only its positions are carried over,
+            # and the value serves as it is (as a plan without aliases does).
+            self._positions(value, source, path)
+            return value
+        self._position(source, path)
         if isinstance(value, list):
-            return [self.copy(child, source + (i,), path + (i,)) for i, child in enumerate(value)]
+            below = level.below.get(None)
+            return [self._copy(child, source + (i,), path + (i,), below) for i, child in enumerate(value)]
         if not isinstance(value, dict):
             return value
-        shape = tuple(None if isinstance(p, int) else p for p in path)
-        aliases = _LEVEL_ALIASES.get(shape, {})
+        document, aliases, below = self.document, level.aliases, level.below
         out: dict[str, Any] = {}
         for key, child in value.items():
-            name = aliases.get(textmod.normalize(key), key)
+            name = aliases.get(textmod.normalize(key), key) if aliases else key
             if name in out:
-                line, column = self.document.keys.get(source + (key,), (None, None))
-                raise UserError(f"field {name!r} given twice (as {key!r})", self.document.name, line, column)
-            self.keys[path + (name,)] = self.document.keys.get(source + (key,), (1, 1))
-            out[name] = self.copy(child, source + (key,), path + (name,))
-        # A table's empty cells: a missing field is located at its own cell.
-        for key in self.document.blanks.get(source, ()):
-            name = aliases.get(textmod.normalize(key), key)
-            if name not in out and source + (key,) in self.document.keys:
-                self.keys[path + (name,)] = self.document.keys[source + (key,)]
-                if source + (key,) in self.document.places:
-                    self.places[path + (name,)] = self.document.places[source + (key,)]
+                line, column = document.keys.get(source + (key,), (None, None))
+                raise UserError(f"field {name!r} given twice (as {key!r})", document.name, line, column)
+            at, here = source + (key,), path + (name,)
+            self.keys[here] = document.keys.get(at, _START)
+            sub = below.get(name)
+            if sub is None:
+                self._positions(child, at, here)
+                out[name] = child
+            else:
+                out[name] = self._copy(child, at, here, sub)
+        self._blanks(out, source, path, aliases)
         return out
+
+    def _position(self, source: PathKey, path: PathKey) -> None:
+        document = self.document
+        self.values[path] = document.values.get(source, _START)
+        if source in document.places:
+            self.places[path] = document.places[source]
+        if source in document.numbers:
+            self.numbers[path] = document.numbers[source]
+
+    def _positions(self, value: Any, source: PathKey, path: PathKey) -> None:
+        """_copy's positions for a part of the plan where no key is renamed
+        (most of a plan's values: one call per container, not per value)."""
+        document = self.document
+        found, keys, places, numbers = document.values, document.keys, document.places, document.numbers
+        values = self.values
+        values[path] = found.get(source, _START)
+        # Most documents have no places and few numbers: no lookup for each value.
+        if places and source in places:
+            self.places[path] = places[source]
+        if numbers and source in numbers:
+            self.numbers[path] = numbers[source]
+        if isinstance(value, dict):
+            new_keys = self.keys
+            for key, child in value.items():
+                at, here = source + (key,), path + (key,)
+                new_keys[here] = keys.get(at, _START)
+                if isinstance(child, (list, dict)):
+                    self._positions(child, at, here)
+                    continue
+                values[here] = found.get(at, _START)
+                if places and at in places:
+                    self.places[here] = places[at]
+                if numbers and at in numbers:
+                    self.numbers[here] = numbers[at]
+            if document.blanks:
+                self._blanks(value, source, path, None)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                at, here = source + (index,), path + (index,)
+                if isinstance(child, (list, dict)):
+                    self._positions(child, at, here)
+                    continue
+                values[here] = found.get(at, _START)
+                if places and at in places:
+                    self.places[here] = places[at]
+                if numbers and at in numbers:
+                    self.numbers[here] = numbers[at]
+
+    def _blanks(self, out: dict[str, Any], source: PathKey, path: PathKey, aliases: dict[str, str] | None) -> None:
+        """A table's empty cells: a missing field is located at its own cell."""
+        document = self.document
+        if source not in document.blanks:
+            return
+        for key in document.blanks[source]:
+            name = aliases.get(textmod.normalize(key), key) if aliases else key
+            if name not in out and source + (key,) in document.keys:
+                self.keys[path + (name,)] = document.keys[source + (key,)]
+                if source + (key,) in document.places:
+                    self.places[path + (name,)] = document.places[source + (key,)]
 
     def regularise(self, item: dict[str, Any], path: PathKey) -> None:
         """One shape per field: ids are text, a bare measure is a list of one, statuses are English."""
@@ -371,16 +482,33 @@ class _Canonical:
             self.values[path + ("measures", 0)] = self.values[path + ("measures",)]
 
 
-@functools.lru_cache(maxsize=4096)
+
+# Per level, keys known not to be aliases: a plan's keys are checked in one
+# set operation per mapping. Field names are short and few; a long key
+# (no alias) or a level grown past its bound is checked key by key.
+_NOT_ALIASES: dict[tuple[str | None, ...], set[str]] = {shape: set() for shape in _LEVEL_ALIASES}
+_MAX_NAME = 64
+_MAX_NAMES = 4096
+
+
 def _canonical_name(shape: tuple[str | None, ...], key: Any) -> bool:
     aliases = _LEVEL_ALIASES[shape]
-    return isinstance(key, str) and aliases.get(textmod.normalize(key), key) == key
+    return isinstance(key, str) and len(key) <= _MAX_NAME and aliases.get(textmod.normalize(key), key) == key
 
 
 def _all_canonical(mapping: Any, shape: tuple[str | None, ...]) -> bool:
-    # A field name is short; a long key is no alias and is not kept in the cache.
-    return not isinstance(mapping, dict) or all(
-        len(key) <= 64 and _canonical_name(shape, key) if isinstance(key, str) else False for key in mapping)
+    if not isinstance(mapping, dict):
+        return True
+    known = _NOT_ALIASES[shape]
+    if mapping.keys() <= known:
+        return True
+    for key in mapping:
+        if key not in known:
+            if not _canonical_name(shape, key):
+                return False
+            if len(known) < _MAX_NAMES:
+                known.add(key)
+    return True
 
 
 def _written_canonical(top: dict[str, Any]) -> bool:
@@ -480,6 +608,8 @@ def infer_kind(norm: str) -> str:
     remedies the problem; a clause that only declares the item closed
     (该问题予以销号) counts for neither.
     """
+    if not _ACCOUNTABILITY_HINT.search(norm):
+        return "other"
     clauses = [_FAILURE_MODIFIER.sub("", c) for c in re.split(r"[,;。\n]", norm) if c.strip()]
     # A clause masked as negated (坚决__________) holds only its adverb.
     substantive = [c for c in clauses if len(c.replace(textmod.MASK, "").strip()) > 2 and not _NEUTRAL_CLAUSE.match(c)

@@ -73,22 +73,28 @@ def default_jobs() -> int:
 
 
 def check_files(run: Run, names: list[str], jobs: int | None = None, setup: Setup | None = None,
-                chunk: int = CHUNK, items_view: bool = True) -> Iterator[PlanResult]:
+                chunk: int = CHUNK, items_view: bool = True, item_ids: bool = True) -> Iterator[PlanResult]:
     """The result of each input, in input order, checked by ``jobs`` processes
     (default: one per core). ``setup`` holds (function, arguments) pairs each
     worker calls first, to set the module state this process was given
     (e.g. the table options of the command line). Without ``items_view``
     results do not keep each item as written (PlanResult.items_view, which
-    only the html and xlsx reports show): a national audit's results then
-    stay small."""
+    only the html and xlsx reports show), without ``item_ids`` the item ids
+    (which only JUnit shows): a national audit's results then stay small,
+    and no plan's time goes into them."""
+    keep = _keep(items_view, item_ids)
     jobs = min(default_jobs() if jobs is None or jobs < 1 else jobs, len(names))
     if jobs <= 1 or "-" in names:
         for name in names:
-            yield _slim(run.check_file(name), items_view)
+            yield run.check_file(name, keep)
         return
     # Smaller chunks when there are few plans, so that every worker gets some.
     chunk = max(1, min(chunk, len(names) // (jobs * AHEAD)))
-    yield from _pool(run, names, jobs, setup or [], chunk, items_view)
+    yield from _pool(run, names, jobs, setup or [], chunk, keep)
+
+
+def _keep(items_view: bool, item_ids: bool) -> frozenset[str]:
+    return frozenset(name for name, wanted in (("items_view", items_view), ("item_ids", item_ids)) if wanted)
 
 
 def _chunks(names: list[str], size: int) -> list[list[str]]:
@@ -111,14 +117,8 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
     return chunks
 
 
-def _slim(result: PlanResult, items_view: bool) -> PlanResult:
-    if not items_view:
-        result.items_view = []
-    return result
-
-
 def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
-          items_view: bool) -> Iterator[PlanResult]:
+          keep: frozenset[str]) -> Iterator[PlanResult]:
     """Results in input order. A worker that dies (a crash in a native
     library, killed for memory) costs only the plan it was checking: the
     pool is restarted, the chunks it held are checked again one plan at a
@@ -126,14 +126,14 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
     checked; the other plans are checked as usual."""
     todo: deque[list[str]] = deque(_chunks(names, chunk))
     while todo:
-        broken = yield from _pool_pass(run, todo, jobs, setup, items_view)
-        if broken is None:
-            return
+        broken = yield from _pool_pass(run, todo, jobs, setup, keep)
+        if not broken:
+            continue        # all done, or the pool broke between chunks: the rest go to a new one
         if len(broken) > 1:
             todo.extendleft(reversed([[name] for name in broken]))
         # A plan may have been in flight when another worker died: only one
         # that stops a pool of its own is not checked.
-        elif (yield from _pool_pass(run, deque([broken]), 1, setup, items_view)) is not None:
+        elif (yield from _pool_pass(run, deque([broken]), 1, setup, keep)):
             yield _not_checked(broken[0])
 
 
@@ -147,10 +147,11 @@ def _not_checked(name: str) -> PlanResult:
 
 
 def _pool_pass(run: Run, todo: deque[list[str]], jobs: int, setup: Setup,
-               items_view: bool) -> Iterator[PlanResult]:
+               keep: frozenset[str]) -> Iterator[PlanResult]:
     """Results of the chunks in ``todo``, taken from its front as they finish;
     returns None when all are done, or the names of the chunk whose worker
-    died (later chunks stay in ``todo``)."""
+    died (later chunks stay in ``todo``), or no names when the pool broke
+    with none of its chunks in flight (the chunks not done stay in ``todo``)."""
     # Imported here: a one-plan check never starts a pool (start-up time).
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -167,8 +168,11 @@ def _pool_pass(run: Run, todo: deque[list[str]], jobs: int, setup: Setup,
 
     def submit() -> None:
         if todo:
-            names_ = todo.popleft()
-            pending.append((names_, pool.submit(_check, names_, items_view)))
+            try:
+                future = pool.submit(_check, todo[0], keep)
+            except BrokenProcessPool:
+                return      # a worker died since: the chunks in flight say which
+            pending.append((todo.popleft(), future))
 
     try:
         for _ in range(jobs * AHEAD):
@@ -185,7 +189,7 @@ def _pool_pass(run: Run, todo: deque[list[str]], jobs: int, setup: Setup,
             submit()
             timing.add(seconds)
             yield from _compact(results)
-        return None
+        return [] if todo else None
     finally:
         # Stopped early (an error, Ctrl-C, a dead worker): the chunks not started are dropped.
         pool.shutdown(wait=True, cancel_futures=True)
@@ -210,9 +214,9 @@ def _start(settings: Any, as_of: Any, roots: list[Any], timed: bool, setup: Setu
     batch_gc().__enter__()          # a worker only ever runs the batch
 
 
-def _check(names: list[str], items_view: bool) -> tuple[list[PlanResult], dict[str, float]]:
+def _check(names: list[str], keep: frozenset[str]) -> tuple[list[PlanResult], dict[str, float]]:
     assert _RUN is not None, "worker used before its initializer ran"
-    return [_slim(_RUN.check_file(name), items_view) for name in names], timing.take()
+    return [_RUN.check_file(name, keep) for name in names], timing.take()
 
 
 # --- back in this process ---------------------------------------------------

@@ -22,30 +22,42 @@ from .read import load
 class Parents:
     """Resolves and caches parent plans for one run.
 
-    The cache holds the last ``cache`` plans seen, so that a run over
-    thousands of plans does not keep them all: a plan that has left it is
-    read from disk again, which gives the same plan. (A plan given as text
-    rather than a file cannot be read again and is kept.) So a child's
-    findings do not depend on which plans were checked before it, or in
-    which process (compliance.parallel)."""
+    The cache holds the last ``cache`` plans children asked for, and the
+    last ``recent`` plans given in the command that none has asked for yet
+    (most plans are nobody's parent, and every plan held is walked again
+    by each full garbage collection), so that a run over thousands of plans
+    does not keep them all: a plan that has left it is read from disk again,
+    which gives the same plan. (A plan given as text rather than a file
+    cannot be read again and is kept.) So a child's findings do not depend
+    on which plans were checked before it, or in which process
+    (compliance.parallel)."""
 
-    def __init__(self, roots: list[Path], cache: int = 32) -> None:
+    def __init__(self, roots: list[Path], cache: int = 8, recent: int = 4) -> None:
         self.roots = [root.resolve() for root in roots]
         self._plans: OrderedDict[Path, Plan | None] = OrderedDict()
+        self._recent: OrderedDict[Path, Plan | None] = OrderedDict()
         self._kept: dict[Path, Plan | None] = {}
         self.cache = cache
+        self.recent = recent
 
     def remember(self, name: str, plan: Plan | None, on_disk: bool = True) -> None:
         """A plan given in the command, so a child can use it as loaded."""
         if name != "-":
             path = Path(name).resolve()
-            if on_disk:
+            if not on_disk:
+                self._kept[path] = plan
+            elif path in self._plans:
                 self._store(path, plan)
             else:
-                self._kept[path] = plan
+                self._kept.pop(path, None)
+                self._recent[path] = plan
+                self._recent.move_to_end(path)
+                while len(self._recent) > self.recent:
+                    self._recent.popitem(last=False)
 
     def _store(self, path: Path, plan: Plan | None) -> None:
         self._kept.pop(path, None)
+        self._recent.pop(path, None)
         self._plans[path] = plan
         self._plans.move_to_end(path)
         while len(self._plans) > self.cache:
@@ -69,6 +81,9 @@ class Parents:
         elif path in self._plans:
             found = self._plans[path]
             self._plans.move_to_end(path)
+        elif path in self._recent:
+            found = self._recent[path]
+            self._store(path, found)
         else:
             found = self._read(path, read or _read_plan)
             self._store(path, found)

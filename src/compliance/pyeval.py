@@ -50,12 +50,15 @@ tests other than ``$i``) raise :class:`Unsupported` rather than guess.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .engine import SEEN, Engine, EngineError, Match, Ruleset
+from .facts import Parent, Subject, plan_facts
+from .model import Plan
 from .rules import Rule
 
 Fact = dict[str, Any]
@@ -418,6 +421,11 @@ class Evaluator:
     def run(self, facts: list[Fact]) -> list[Match]:
         return self.answer(facts)[1]
 
+    def facts(self, plan: Plan, as_of: datetime.date | None = None,
+              parent: Parent | None = None) -> tuple[list[Fact], dict[str, Subject]]:
+        """Engine.facts' stand-in: every fact, with every field."""
+        return plan_facts(plan, as_of, parent)
+
 
 @dataclass
 class Comparison:
@@ -459,6 +467,12 @@ class Differential:
         self.strict = strict
         self.compared = 0
         self.last: Comparison | None = None
+
+    def facts(self, plan: Plan, as_of: datetime.date | None = None,
+              parent: Parent | None = None) -> tuple[list[Fact], dict[str, Subject]]:
+        """Every fact with every field, for the engine and pyeval alike: the
+        comparison covers the fields the engine leaves out too."""
+        return plan_facts(plan, as_of, parent)
 
     def run(self, facts: list[Fact]) -> list[Match]:
         prepared, expected = self.python.answer(facts)

@@ -77,9 +77,16 @@ _IDIOM_AFTER = re.compile(r"^一")
 _IDIOM_BEFORE = re.compile(r"[逐统唯同万]$")
 
 
+# What every _FIGURE match holds: a number's last digit, then its unit. Most
+# targets (2025年底前完成整治) hold none, and are not scanned for a figure.
+_FIGURE_GATE = re.compile(rf"[0-9零〇一二两三四五六七八九十百千万]\s*{_UNIT}", re.IGNORECASE)
+
+
 def target_quantity(norm: str) -> Quantity | None:
     """The one figure a target states, with its direction, or None if it
     states none, several, or one whose direction the words do not give."""
+    if not _FIGURE_GATE.search(norm):
+        return None
     found = []
     for match in _FIGURE.finditer(norm):
         if _DATE_NEAR.match(norm[match.end("value"):]):

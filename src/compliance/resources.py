@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import fastschema, fastyaml
+from . import fastschema, fastyaml, startcache
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -84,10 +84,37 @@ _READ: dict[tuple[Any, ...], Any] = {}
 
 
 def _read_yaml(path: Path, what: str, schema: str | None) -> Any:
+    # The same bytes, read and validated by the same code, give the same
+    # value: a file read by an earlier command comes from compliance.startcache.
     try:
-        raw = _safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise UserError(f"cannot read {what}: {error}", str(path)) from None
+    kind = f"{what}\0{schema}"
+    found = startcache.get(data, kind)
+    if found is startcache.MISSING:
+        try:
+            text = _text(path, data)
+        except (OSError, UnicodeDecodeError) as error:
+            raise UserError(f"cannot read {what}: {error}", str(path)) from None
+        found = _parse_yaml(path, text, what, schema)
+        startcache.put(data, kind, found)
+    return found
+
+
+def _text(path: Path, data: bytes) -> str:
+    """The file's text as path.read_text(encoding="utf-8") gives it (line
+    ends made \\n), and the same error when it is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="utf-8")     # raises read_text's own error
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _parse_yaml(path: Path, text: str, what: str, schema: str | None) -> Any:
+    try:
+        raw = _safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise UserError(f"invalid YAML: {getattr(error, 'problem', error)}", str(path),

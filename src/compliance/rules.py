@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import startcache
 from .errors import UserError
 from .facts import FIELDS, ORDER
 from .resources import data_dir, read_yaml
@@ -211,6 +212,7 @@ def load_rules(packs: list[Path] | None = None) -> tuple[list[Rule], dict[str, R
                 raise UserError(f"duplicate rule id {rule.id!r} (also in {rules[rule.id].file})", str(path))
             _merge_options(options, rule, path)
             rules[rule.id] = rule
+    startcache.save()       # what this run read and checked, for the next
     return sorted(rules.values(), key=lambda r: r.id), requirements
 
 
@@ -310,10 +312,13 @@ def _check_pattern(pattern: str, path: Path) -> None:
         re.compile(pattern)
     except re.error as error:
         raise UserError(f"invalid pattern {pattern!r}: {error}", str(path)) from None
+    if startcache.safe_pattern(pattern):
+        return
     risk = backtracking_risk(pattern)
     if risk:
         raise UserError(f"pattern {pattern[:60]!r} could take too long on a long text ({risk}); "
                         "rewrite it with bounded repeats such as .{0,10}", str(path))
+    startcache.add_safe_pattern(pattern)
 
 
 def backtracking_risk(pattern: str) -> str | None:

@@ -255,3 +255,12 @@ def untargeted(affirmed_text: str) -> str:
             clause = _mask(clause, 0, len(clause))
         out.append(clause)
     return "".join(out)
+
+
+@short_cache
+def views(text: str) -> tuple[str, str, str]:
+    """The normalised, affirmed and untargeted views of ``text`` (one
+    lookup where a plan repeats a text: a Text needs all three)."""
+    norm = normalize(text)
+    affirmed_text = affirmed(norm)
+    return norm, affirmed_text, untargeted(affirmed_text)
