@@ -193,3 +193,17 @@ def test_results_keep_only_the_details_asked_for(folder: Path) -> None:
         assert all(not r.item_ids and not r.items_view for r in slim)
         assert [(r.file, r.items, r.error, r.sha256, r.findings) for r in full] == \
                [(r.file, r.items, r.error, r.sha256, r.findings) for r in slim]
+
+
+def test_prefetch_is_only_a_hint(tmp_path: Path) -> None:
+    """Reading ahead never fails nor blocks: a missing file, a folder, stdin
+    and a FIFO with no writer are passed over, left for the read to report."""
+    import os
+
+    from compliance.parallel import prefetch
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("plan: {}\n", encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    prefetch([str(plan), str(tmp_path / "missing.yaml"), str(tmp_path), "-", str(fifo)])
