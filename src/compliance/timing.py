@@ -1,8 +1,10 @@
 """Optional stage timing, for benchmarks/run.py.
 
 Off unless :func:`enable` is called; then the pipeline's stages (load and
-validate, normalise, engine, report) add the seconds they take to a
-per-process total. Worker processes (compliance.parallel) send theirs back
+validate, normalise, engine, report) add the CPU seconds they take to a
+per-process total. CPU time, not wall time: on a shared machine another
+process's load would otherwise be counted in whichever stage it
+interrupted (benchmarks/run.py times its reference rows the same way). Worker processes (compliance.parallel) send theirs back
 with their results, so a parallel run's totals are summed over processes.
 When off, :func:`stage` costs one global lookup.
 """
@@ -24,11 +26,11 @@ class _Stage:
         self.name = name
 
     def __enter__(self) -> None:
-        self.start = time.perf_counter()
+        self.start = time.process_time()
 
     def __exit__(self, *_: Any) -> None:
         if _totals is not None:
-            _totals[self.name] = _totals.get(self.name, 0.0) + time.perf_counter() - self.start
+            _totals[self.name] = _totals.get(self.name, 0.0) + time.process_time() - self.start
 
 
 class _Off:
