@@ -111,12 +111,16 @@ class Ruleset:
             kind: frozenset({"t", "key", *self.keep.get(kind, ()), *(name for name, _ in self.searches.get(kind, ()))})
             for kind in FIELDS}
         self.joined_only = _joined_only(self.definition)
-        # Per fact type, once: the fields kept and each text field's searches,
-        # a pattern with the literal prefilter that tells, far more cheaply,
-        # when it cannot match (compliance.literals).
+        # Per fact type, once: the fields kept (besides "t" and "key", written
+        # first) and each text field's searches, a pattern with the literal
+        # prefilter that tells, far more cheaply, when it cannot match
+        # (compliance.literals).
         self._gated = {kind: tuple((name, tuple((hit, prefilter(pattern), pattern.search) for hit, pattern in table))
                                    for name, table in tables)
                        for kind, tables in self.searches.items()}
+        self._prepared: dict[str, tuple[tuple[str, ...], tuple[Any, ...]]] = {} if self.keep is None else {
+            kind: (tuple(name for name in keep if name not in ("t", "key")), self._gated.get(kind, ()))
+            for kind, keep in self.keep.items()}
 
     def select(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The facts that some condition could match: all but those of a
@@ -145,12 +149,15 @@ class Ruleset:
     def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
         """The fact as asserted: the fields rules read, and the patterns found in its text."""
         kind = fact["t"]
-        keep = self.keep.get(kind) if self.keep is not None else None
-        if keep is None:
+        key = fact["key"]
+        how = self._prepared.get(kind)
+        if how is None:
             text_fields = self.text_fields.get(kind, ())
             prepared = {k: v for k, v in fact.items() if k not in text_fields}
+            searches = self._gated.get(kind, ())
         else:
-            prepared = {"t": kind, "key": fact["key"]}
+            keep, searches = how
+            prepared = {"t": kind, "key": key}
             for name in keep:
                 if name in fact:
                     prepared[name] = fact[name]
@@ -159,8 +166,7 @@ class Ruleset:
         # its content and drops a second fact with the same hash as "already
         # observed": about one fact in a state of 100,000 (tests/test_engine.py
         # keeps a colliding pair). The key is unique in a plan, so it is the id.
-        prepared["id"] = fact["key"]
-        searches = self._gated.get(kind)
+        prepared["id"] = key
         if searches:
             hits = []
             for name, table in searches:
