@@ -22,6 +22,7 @@ import datetime
 import functools
 import itertools
 import json
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -56,10 +57,12 @@ def dumps(value: Any) -> str:
         written = _BARE_EXPONENT.sub(lambda m: m[1] or m[2] + ".0", written)
     return written
 
-_SEEN_PREFIX = '{"$seen":{"m":{'
-# The key of each catch-all action, in the actions joined by NULs (a
-# catch-all action holds one fact, and a fact holds no object).
-_SEEN_KEY = re.compile(r'\x00\{"\$seen":\{"m":\{[^\x00{}]*?"key":"([^"\\\x00]*)"[^\x00{}]*\}\}\}(?=\x00|$)')
+# The key of a catch-all action, read from its text: the action holds the
+# fact as it was written, its type first and its key second (keys are paths
+# without quotes). Matched at the action's start only, so reading a key
+# costs the same however long the fact; an action of any other form is parsed.
+_SEEN_KEY = re.compile(r'\{"\$seen":\{"m":\{"t":"[a-z_]*","key":"([^"\\]*)"')
+_key_of = operator.itemgetter("key")
 _names = itertools.count()
 
 
@@ -108,12 +111,16 @@ class Ruleset:
             kind: frozenset({"t", "key", *self.keep.get(kind, ()), *(name for name, _ in self.searches.get(kind, ()))})
             for kind in FIELDS}
         self.joined_only = _joined_only(self.definition)
-        # Per fact type, once: the fields kept and each text field's searches,
-        # a pattern with the literal prefilter that tells, far more cheaply,
-        # when it cannot match (compliance.literals).
+        # Per fact type, once: the fields kept (besides "t" and "key", written
+        # first) and each text field's searches, a pattern with the literal
+        # prefilter that tells, far more cheaply, when it cannot match
+        # (compliance.literals).
         self._gated = {kind: tuple((name, tuple((hit, prefilter(pattern), pattern.search) for hit, pattern in table))
                                    for name, table in tables)
                        for kind, tables in self.searches.items()}
+        self._prepared: dict[str, tuple[tuple[str, ...], tuple[Any, ...]]] = {} if self.keep is None else {
+            kind: (tuple(name for name in keep if name not in ("t", "key")), self._gated.get(kind, ()))
+            for kind, keep in self.keep.items()}
 
     def select(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The facts that some condition could match: all but those of a
@@ -142,12 +149,15 @@ class Ruleset:
     def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
         """The fact as asserted: the fields rules read, and the patterns found in its text."""
         kind = fact["t"]
-        keep = self.keep.get(kind) if self.keep is not None else None
-        if keep is None:
+        key = fact["key"]
+        how = self._prepared.get(kind)
+        if how is None:
             text_fields = self.text_fields.get(kind, ())
             prepared = {k: v for k, v in fact.items() if k not in text_fields}
+            searches = self._gated.get(kind, ())
         else:
-            prepared = {"t": kind, "key": fact["key"]}
+            keep, searches = how
+            prepared = {"t": kind, "key": key}
             for name in keep:
                 if name in fact:
                     prepared[name] = fact[name]
@@ -156,8 +166,7 @@ class Ruleset:
         # its content and drops a second fact with the same hash as "already
         # observed": about one fact in a state of 100,000 (tests/test_engine.py
         # keeps a colliding pair). The key is unique in a plan, so it is the id.
-        prepared["id"] = fact["key"]
-        searches = self._gated.get(kind)
+        prepared["id"] = key
         if searches:
             hits = []
             for name, table in searches:
@@ -350,13 +359,16 @@ class Engine:
 
     def _account(self, facts: list[dict[str, Any]], fired: list[str]) -> list[Match]:
         # Most actions are the catch-all's, one per fact: their keys are read
-        # from the text in one pass (a fact comes back as it was written, and
-        # keys are paths without quotes); every other action is parsed.
-        seen = set(_SEEN_KEY.findall("\x00" + "\x00".join(fired)))
-        others = [action for action in fired if not action.startswith(_SEEN_PREFIX)]
-        if len(seen) + len(others) != len(fired):
-            others = fired          # a key read twice or not at all: parse everything
-            seen = set()
+        # from the text; every other action is parsed.
+        seen: set[str] = set()
+        others: list[str] = []
+        read_key, add, other = _SEEN_KEY.match, seen.add, others.append
+        for action in fired:
+            found = read_key(action)
+            if found is None:
+                other(action)
+            else:
+                add(found[1])
         matches: set[Match] = set()
         for action in others:
             for rule_id, frame in json.loads(action).items():
@@ -364,11 +376,11 @@ class Engine:
                     seen.add(frame["m"]["key"])
                 else:
                     matches.add(Match(rule_id, frame["s"]["key"]))
-        missing = [fact["key"] for fact in facts if fact["key"] not in seen]
-        if not missing and len(seen) < len(facts):
-            # Two facts with one key (the fact's id): the engine kept one of them.
-            missing = [next(key for key, count in Counter(f["key"] for f in facts).items() if count > 1)]
-        if missing:
+        if len(seen) < len(facts) or not seen.issuperset(map(_key_of, facts)):
+            missing = [fact["key"] for fact in facts if fact["key"] not in seen]
+            if not missing:
+                # Two facts with one key (the fact's id): the engine kept one of them.
+                missing = [next(key for key, count in Counter(f["key"] for f in facts).items() if count > 1)]
             raise EngineError(f"{len(missing)} of {len(facts)} facts were not accounted for "
                               f"(first: {missing[0]}); the plan was not fully checked")
         return sorted(matches, key=lambda m: (m.key, m.rule))

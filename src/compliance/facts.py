@@ -364,8 +364,10 @@ _COMMON_TASK = re.compile(r"^各|全(?:市|县|区|省)|所有")
 
 # Whether an item touches any sector, and whether heating: one search of
 # the others together (a match of one alternative is a match of the whole).
-_HEATING = _SECTORS["heating"].search
-_OTHER_SECTORS = re.compile("|".join(f"(?:{p.pattern})" for name, p in _SECTORS.items() if name != "heating")).search
+# Each behind its literal prefilter: these patterns start with groups, so
+# re tries every alternative at every character; most texts name no sector.
+_HEATING = gated(_SECTORS["heating"])
+_OTHER_SECTORS = gated(re.compile("|".join(f"(?:{p.pattern})" for name, p in _SECTORS.items() if name != "heating")))
 _HEATING_NAMES = frozenset({"heating", "供热", "供暖", "采暖"})
 
 
@@ -384,8 +386,8 @@ def _livelihood(item: Item) -> tuple[bool, bool]:
         sectors = _sectors(item)
         return bool(sectors), not _HEATING_NAMES.isdisjoint(sectors)
     about = normalize(f"{item.data.get('problem') or ''} {item.data.get('target') or ''}")
-    heating = _HEATING(about) is not None
-    return heating or _OTHER_SECTORS(about) is not None, heating
+    heating = _HEATING(about)
+    return heating or _OTHER_SECTORS(about), heating
 
 
 _SAFEGUARDED = gated(_SAFEGUARD)
@@ -395,9 +397,12 @@ def _safeguarded(item: Item) -> bool:
     return present(item.data.get("safeguard")) or any(_SAFEGUARDED(m.text.norm) for m in item.measures)
 
 
+_COMPLAINT = re.compile(r"信访|举报|投诉|交办|转办")
+
+
 def _complaint(source: Any) -> bool:
     text = normalize(str(source or ""))
-    return text in ("complaint", "transferred") or bool(re.search(r"信访|举报|投诉|交办|转办", text))
+    return text in ("complaint", "transferred") or _COMPLAINT.search(text) is not None
 
 
 def _recorded(value: Any) -> bool:

@@ -53,7 +53,11 @@ class Quantity:
     sense: str  # "max": a ceiling, lower is stricter; "min": a floor, higher is stricter
 
 
-_UNIT = r"(?P<unit>%|‰|微克/立方米|毫克/立方米|毫克/升|mg/m3|mg/l|μg/m3|ug/m3|吨|万吨|立方米|万立方米|平方米|平方公里|" \
+# Only the Latin units ignore case, in a scoped flag: under re.IGNORECASE
+# every literal is compared case-folded, and re no longer skips at once the
+# alternatives whose first character differs (a figure is looked for at
+# every numeral of every target).
+_UNIT = r"(?P<unit>%|‰|微克/立方米|毫克/立方米|毫克/升|(?i:mg/m3|mg/l|μg/m3|ug/m3)|吨|万吨|立方米|万立方米|平方米|平方公里|" \
         r"公顷|万亩|亩|公里|千米|米|家|个|座|处|台|套|条|万户|户|座|天|项|蒸吨)"
 # One unit, however it is spelt; a unit of ten thousand (万吨) is its base
 # unit with the value scaled, so 12万吨, 十二万吨 and 120000吨 compare.
@@ -69,7 +73,7 @@ _FLOOR_AFTER = r"(?:以上)"
 _NOT_A_COUNT = r"(?<![第0-9.零〇一二两三四五六七八九十百千万])"
 _FIGURE = re.compile(
     rf"(?P<before>{_CEILING_BEFORE}|{_FLOOR_BEFORE})?[^,;。0-9零〇一二两三四五六七八九十百千万]{{0,2}}"
-    rf"{_NOT_A_COUNT}(?P<value>{NUMBER})\s*{_UNIT}(?P<after>{_CEILING_AFTER}|{_FLOOR_AFTER})?", re.IGNORECASE)
+    rf"{_NOT_A_COUNT}(?P<value>{NUMBER})\s*{_UNIT}(?P<after>{_CEILING_AFTER}|{_FLOOR_AFTER})?")
 _DATE_NEAR = re.compile(r"^(?:年|月|日|号|季度|底|前)")
 # 一家一策, 一处一档, 一户一码: one per site, a way of working, not a count;
 # 逐一, 统一, 唯一 are words, not the number one.
@@ -79,7 +83,7 @@ _IDIOM_BEFORE = re.compile(r"[逐统唯同万]$")
 
 # What every _FIGURE match holds: a number's last digit, then its unit. Most
 # targets (2025年底前完成整治) hold none, and are not scanned for a figure.
-_FIGURE_GATE = re.compile(rf"[0-9零〇一二两三四五六七八九十百千万]\s*{_UNIT}", re.IGNORECASE)
+_FIGURE_GATE = re.compile(rf"[0-9零〇一二两三四五六七八九十百千万]\s*{_UNIT}")
 
 
 def target_quantity(norm: str) -> Quantity | None:
