@@ -131,11 +131,17 @@ def validator(schema: Any) -> Check | None:
         if not isinstance(node, dict):
             raise Unsupported(repr(node))
         checks: list[Check] = []
+        # "type": "object" (or "array") beside the keywords that walk one is
+        # folded into that walk: one call per value, not three.
+        shape = node.get("type") if node.get("type") in ("object", "array") else None
         for key, argument in node.items():
             if key in _ANNOTATIONS:
                 continue
             if key == "type":
-                checks.append(_type(argument))
+                if not (shape == "object" and any(k in node for k in ("required", "properties",
+                                                                       "additionalProperties"))
+                        or shape == "array" and "items" in node and "prefixItems" not in node):
+                    checks.append(_type(argument))
             elif key == "enum":
                 checks.append(_enum(list(argument)))
             elif key == "const":
@@ -144,14 +150,15 @@ def validator(schema: Any) -> Check | None:
                 if key == "additionalProperties" and "patternProperties" in node:
                     raise Unsupported(key)
                 if key == next(k for k in node if k in ("required", "properties", "additionalProperties")):
+                    additional = node.get("additionalProperties", True)
                     checks.append(_object(list(node.get("required", ())),
                                           {name: build(sub) for name, sub in node.get("properties", {}).items()},
-                                          build(node["additionalProperties"]) if "additionalProperties" in node
-                                          else None))
+                                          None if additional is True else build(additional),
+                                          strict=shape == "object"))
             elif key == "items":
                 if "prefixItems" in node:
                     raise Unsupported(key)
-                checks.append(_items(build(argument)))
+                checks.append(_items(build(argument), strict=shape == "array"))
             elif key in ("oneOf", "anyOf", "allOf"):
                 subs = [build(sub) for sub in argument]
                 domains = [domain(sub) for sub in argument] if key != "allOf" else []
@@ -185,6 +192,19 @@ def _yes(value: Any) -> bool:
     return True
 
 
+# What a check vouches for without being called: the classes of which every
+# value is valid (``accepts``) and the texts that are valid (``members``).
+# A walk over an object or a list asks these first; a value they do not
+# vouch for is given to the check itself, so they only save calls.
+_NOTHING: frozenset[Any] = frozenset()
+
+
+def _outright(check: Check) -> tuple[frozenset[type], frozenset[str]] | None:
+    accepts = getattr(check, "accepts", _NOTHING)
+    members = getattr(check, "members", _NOTHING)
+    return (accepts, members) if accepts or members else None
+
+
 def _all(checks: list[Check]) -> Check:
     def check(value: Any) -> bool:
         for one in checks:
@@ -198,6 +218,7 @@ def _all(checks: list[Check]) -> Check:
 _CLASSES = {"string": {str}, "object": {dict}, "array": {list}, "boolean": {bool}, "integer": {int},
             "number": {int, float}, "null": {type(None)}}
 _KNOWN = frozenset({str, dict, list, bool, int, float, type(None)})
+_yes.accepts = _KNOWN        # type: ignore[attr-defined]
 
 
 def _type(argument: Any) -> Check:
@@ -214,6 +235,7 @@ def _type(argument: Any) -> Check:
         if cls not in _KNOWN:
             raise Unsure
         return integral and cls is float and value.is_integer()
+    check.accepts = accepted        # type: ignore[attr-defined]
     return check
 
 
@@ -234,23 +256,36 @@ def _enum(members: list[Any]) -> Check:
         if cls in _KNOWN:
             return False    # text and null equal no number, list or mapping
         return slow(value)
+    check.members = texts           # type: ignore[attr-defined]
+    check.accepts = frozenset({type(None)}) if null else _NOTHING   # type: ignore[attr-defined]
     return check
 
 
-def _object(required: list[str], properties: dict[str, Check], additional: Check | None) -> Check:
-    """required, properties and additionalProperties in one pass over the object."""
+def _object(required: list[str], properties: dict[str, Check], additional: Check | None,
+            strict: bool = False) -> Check:
+    """required, properties and additionalProperties in one pass over the
+    object; ``strict`` when the value must be an object ("type": "object")."""
+    outright = {name: sure for name, sub in properties.items() if (sure := _outright(sub)) is not None}
+    if additional is not None and _outright(additional) == (_KNOWN, _NOTHING):
+        additional = None           # true, or a schema that takes anything
+
     def check(value: Any) -> bool:
         cls = value.__class__
         if cls is not dict:
             if cls not in _KNOWN:
                 raise Unsure
-            return True
+            return not strict
         for name in required:
             if name not in value:
                 return False
         for name, child in value.items():
             if name.__class__ is not str:
                 raise Unsure
+            sure = outright.get(name)
+            if sure is not None:
+                kind = child.__class__
+                if kind in sure[0] or kind is str and child in sure[1]:
+                    continue
             sub = properties.get(name)
             if sub is None:
                 sub = additional
@@ -262,14 +297,20 @@ def _object(required: list[str], properties: dict[str, Check], additional: Check
     return check
 
 
-def _items(sub: Check) -> Check:
+def _items(sub: Check, strict: bool = False) -> Check:
+    """items; ``strict`` when the value must be a list ("type": "array")."""
+    accepts, members = _outright(sub) or (_NOTHING, _NOTHING)
+
     def check(value: Any) -> bool:
         cls = value.__class__
         if cls is not list:
             if cls not in _KNOWN:
                 raise Unsure
-            return True
+            return not strict
         for element in value:
+            kind = element.__class__
+            if kind in accepts or kind is str and element in members:
+                continue
             if not sub(element):
                 return False
         return True
@@ -292,6 +333,8 @@ def _by_class(subs: list[Check], domains: list[frozenset[type] | None]) -> Check
     taking the value's class can hold, so oneOf is anyOf and the others
     need not be asked."""
     table = {cls: sub for sub, one in zip(subs, domains) for cls in one or ()}
+    # A class its schema takes whole (null, or text of any content) is vouched for.
+    accepts = frozenset(cls for cls, sub in table.items() if cls in getattr(sub, "accepts", ()))
 
     def check(value: Any) -> bool:
         cls = value.__class__
@@ -301,6 +344,7 @@ def _by_class(subs: list[Check], domains: list[frozenset[type] | None]) -> Check
                 raise Unsure
             return False
         return sub(value)
+    check.accepts = accepts         # type: ignore[attr-defined]
     return check
 
 

@@ -9,6 +9,7 @@ rule reads gets its normalised, affirmed and untargeted views.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,8 +198,8 @@ class Plan:
     file: str
     id: str
     data: dict[str, Any]
-    values: dict[PathKey, Pos]
-    keys: dict[PathKey, Pos]
+    values: Mapping[PathKey, Pos]
+    keys: Mapping[PathKey, Pos]
     items: list[Item] = field(default_factory=list)
     hosting: list[Hosting] = field(default_factory=list)
     accountability: list[Accountability] = field(default_factory=list)
@@ -314,11 +315,23 @@ class _Level:
     """One level of a plan where keys may be aliases, and the levels below it
     (by key, or None for a list's entries); below the last level no key is renamed."""
 
-    __slots__ = ("aliases", "below")
+    __slots__ = ("aliases", "below", "names")
 
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
         self.below: dict[str | None, _Level] = {}
+        # Keys seen at this level and their names: field names repeat from
+        # mapping to mapping, and normalising each again is most of renaming.
+        self.names: dict[str, str] = {}
+
+    def name(self, key: str) -> str:
+        """The contract's name of ``key`` at this level."""
+        name = self.names.get(key)
+        if name is None:
+            name = self.aliases.get(textmod.normalize(key), key)
+            if len(key) <= _MAX_NAME and len(self.names) < _MAX_NAMES:
+                self.names[key] = name
+        return name
 
 
 def _levels() -> _Level:
@@ -352,13 +365,22 @@ class _Canonical:
             raise UserError("a plan file must be a mapping with 'plan' and 'items'", self.document.name,
                             *self.document.values.get((), (None, None)))
         document = self.document
-        if not document.places and not document.blanks and _written_canonical(value):
+        if document.places or document.blanks:
+            data = self.copy(value, (), ())
+        elif _written_canonical(value):
             # The common YAML plan, written with the contract's own names:
             # nothing to rename, so its values and positions serve as they are.
             data = value
             self.values, self.keys, self.numbers = document.values, document.keys, document.numbers
         else:
-            data = self.copy(value, (), ())
+            # A YAML plan with Chinese field names: its mappings are renamed,
+            # and its positions are looked up through the renames when asked
+            # (a few per plan) rather than copied (thousands).
+            renames = _Renames()
+            data = self.rename(value, (), (), _ROOT, renames)
+            self.values, self.keys, self.numbers = (_Renamed(document.values, renames),
+                                                    _Renamed(document.keys, renames),
+                                                    _Renamed(document.numbers, renames))
         items = data.get("items")
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
@@ -400,6 +422,29 @@ class _Canonical:
             else:
                 out[name] = self._copy(child, at, here, sub)
         self._blanks(out, source, path, aliases)
+        return out
+
+    def rename(self, value: Any, source: PathKey, path: PathKey, level: _Level, renames: "_Renames") -> Any:
+        """``value`` with its keys renamed, as :meth:`copy` makes it, but
+        without positions: ``renames`` records each mapping that renames a key."""
+        if isinstance(value, list):
+            below = level.below.get(None)
+            if below is None:
+                return list(value)
+            return [self.rename(child, source + (i,), path + (i,), below, renames) for i, child in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        aliases, below, names = level.aliases, level.below, level.names
+        out: dict[str, Any] = {}
+        for key, child in value.items():
+            name = (names.get(key) or level.name(key)) if aliases else key
+            if name in out:
+                line, column = self.document.keys.get(source + (key,), (None, None))
+                raise UserError(f"field {name!r} given twice (as {key!r})", self.document.name, line, column)
+            sub = below.get(name)
+            out[name] = child if sub is None else self.rename(child, source + (key,), path + (name,), sub, renames)
+        if aliases and list(out) != list(value):
+            renames.add(source, path, dict(zip(value, out)))
         return out
 
     def _position(self, source: PathKey, path: PathKey) -> None:
@@ -481,6 +526,80 @@ class _Canonical:
             item["measures"] = [item["measures"]]
             self.values[path + ("measures", 0)] = self.values[path + ("measures",)]
 
+
+
+class _Renames:
+    """The mappings of a plan whose keys were renamed: by the plan's path of
+    each, its names' keys as written; by the document's path, the reverse."""
+
+    __slots__ = ("keys", "names")
+
+    def __init__(self) -> None:
+        self.keys: dict[PathKey, dict[str, str]] = {}
+        self.names: dict[PathKey, dict[str, str]] = {}
+
+    def add(self, source: PathKey, path: PathKey, names: dict[str, str]) -> None:
+        self.names[source] = names
+        self.keys[path] = {name: key for key, name in names.items()}
+
+    def source(self, path: PathKey) -> PathKey | None:
+        """The document's path of a plan's path, or None where the plan has none."""
+        keys = self.keys
+        out: list[Any] = []
+        for index, part in enumerate(path):
+            written = keys.get(path[:index])
+            if written is not None:
+                part = written.get(part, _ABSENT)
+                if part is _ABSENT:
+                    return None        # a name the mapping does not hold (a key renamed away)
+            out.append(part)
+        return tuple(out)
+
+    def path(self, source: PathKey) -> PathKey:
+        """The plan's path of a document's path."""
+        names = self.names
+        return tuple(names[source[:index]].get(part, part) if source[:index] in names else part
+                     for index, part in enumerate(source))
+
+
+class _Renamed(Mapping[PathKey, Any]):
+    """A document's positions (or numbers) under the plan's paths, through
+    its renames; what the plan adds (a bare measure's list) is held apart."""
+
+    __slots__ = ("found", "renames", "added")
+
+    def __init__(self, found: Mapping[PathKey, Any], renames: _Renames) -> None:
+        self.found = found
+        self.renames = renames
+        self.added: dict[PathKey, Any] = {}
+
+    def get(self, path: PathKey, default: Any = None) -> Any:
+        if path in self.added:
+            return self.added[path]
+        source = self.renames.source(path)
+        return default if source is None else self.found.get(source, default)
+
+    def __getitem__(self, path: PathKey) -> Any:
+        value = self.get(path, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(path)
+        return value
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self.get(path, _ABSENT) is not _ABSENT
+
+    def __setitem__(self, path: PathKey, value: Any) -> None:
+        self.added[path] = value
+
+    def __iter__(self) -> Iterator[PathKey]:
+        for source in self.found:
+            path = self.renames.path(source)
+            if path not in self.added:
+                yield path
+        yield from self.added
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 # Per level, keys known not to be aliases: a plan's keys are checked in one

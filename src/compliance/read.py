@@ -103,10 +103,15 @@ def decode(data: bytes, name: str) -> str:
     Windows editors save Chinese text as GBK; GB18030 is its superset, so one
     codec covers both.
     """
+    return _decode(data, name)[0]
+
+
+def _decode(data: bytes, name: str) -> tuple[str, bool]:
+    """:func:`decode`'s text, and whether ``data`` was UTF-8."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec) if codec == "utf-8" else data.decode(codec)
+                return (data[len(bom):].decode(codec), True) if codec == "utf-8" else (data.decode(codec), False)
             except UnicodeDecodeError as error:
                 # The line of the bad bytes: the line breaks of the text before them.
                 start = error.start + (len(bom) if codec == "utf-8" else 0)
@@ -115,10 +120,10 @@ def decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         raise UserError("binary file, not a YAML or JSON plan", name, _line_of(data, data.index(b"\x00")))
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030")
+            return data.decode("gb18030"), False
         except UnicodeDecodeError:
             raise UserError("not UTF-8 or GB18030 text", name, _line_of(data, utf8_error.start)) from None
 
@@ -127,15 +132,18 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """A Document from YAML or JSON text; JSON is read as the YAML it is a subset of."""
+def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS, printable: bool = False) -> Document:
+    """A Document from YAML or JSON text; JSON is read as the YAML it is a
+    subset of. ``printable``: the caller has found no character of ``text``
+    that YAML refuses (:func:`_printable_utf8`)."""
     if not text.strip():
         raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
     # Characters YAML refuses (Word's manual line break \x0b, other controls)
     # become spaces, one for one, so positions stay as written.
     # Separators YAML counts as line breaks but editors do not (U+2028, NEL)
     # become spaces too, so lines are numbered as the clerk sees them.
-    text = _NON_PRINTABLE.sub(" ", text)
+    if not printable:
+        text = _NON_PRINTABLE.sub(" ", text)
     if "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = text.translate(_EDITOR_INVISIBLE_BREAKS)
     if name.lower().endswith(".json"):
@@ -212,12 +220,27 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
 
         return load_table(name, limits)
     data = read_bytes(name, limits)
-    document = parse(decode(data, name), name, limits)
+    text, utf8 = _decode(data, name)
+    document = parse(text, name, limits, printable=utf8 and _printable_utf8(data))
     document.raw = data
     return document
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+# What _NON_PRINTABLE finds, as UTF-8 (which holds no surrogate): the C0
+# controls but tab and line breaks, DEL, the C1 controls but NEL, U+FFFE
+# and U+FFFF. Searching the bytes for each is a fraction of the pattern's
+# walk over the text, character by character.
+_CONTROL_BYTES = tuple(bytes([byte]) for byte in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x84\x86-\x9f]")
+
+
+def _printable_utf8(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds no character _NON_PRINTABLE replaces."""
+    return (not any(byte in data for byte in _CONTROL_BYTES) and _C1_UTF8.search(data) is None
+            and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
 
 
 _EDITOR_INVISIBLE_BREAKS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
