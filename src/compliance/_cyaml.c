@@ -29,6 +29,7 @@ typedef struct {
     PyObject *container;  /* dict or list (owned) */
     PyObject *path;       /* tuple (owned) */
     PyObject *pending;    /* mapping: the key waiting for its value (owned) or NULL */
+    PyObject *pending_path; /* mapping: path + (pending,), as entered in keys (owned) or NULL */
     Py_ssize_t index;     /* sequence: the next index */
     int mapping;
     int flow;
@@ -39,6 +40,14 @@ typedef struct {
     PyObject *first;      /* the first characters an implicit resolver may apply to */
     PyObject *other, *block, *doubt;
     PyObject *values, *keys, *numbers;
+    /* Whether each ASCII character is in `first`, and whether `first` is all
+     * ASCII (then a scalar starting with any other character is a string). */
+    unsigned char first_ascii[128];
+    int first_all_ascii;
+    int ascii_resolvers;  /* no implicit resolver matches a text with a character past ASCII */
+    /* The last line number made: a key and its value share their line. */
+    size_t line;
+    PyObject *line_number;
 } Context;
 
 static PyObject *STR_TAG, *MERGE_TAG;
@@ -51,11 +60,17 @@ static void frame_clear(Frame *frame)
     Py_CLEAR(frame->container);
     Py_CLEAR(frame->path);
     Py_CLEAR(frame->pending);
+    Py_CLEAR(frame->pending_path);
 }
 
-static PyObject *position(yaml_mark_t mark)
+static PyObject *position(Context *context, yaml_mark_t mark)
 {
-    PyObject *line = PyLong_FromSize_t(mark.line + 1), *column = PyLong_FromSize_t(mark.column + 1);
+    if (context->line_number == NULL || context->line != mark.line) {
+        Py_XDECREF(context->line_number);
+        context->line_number = PyLong_FromSize_t(mark.line + 1);
+        context->line = mark.line;
+    }
+    PyObject *line = Py_XNewRef(context->line_number), *column = PyLong_FromSize_t(mark.column + 1);
     PyObject *pair = (line && column) ? PyTuple_New(2) : NULL;
     if (pair == NULL) {
         Py_XDECREF(line);
@@ -101,15 +116,34 @@ static const char *style_of(yaml_scalar_style_t style)
 }
 
 /* Whether a scalar without a tag is a string without asking the resolver:
- * not plain, or plain and starting with a character no resolver takes. */
+ * not plain, or plain and starting with a character no resolver takes, or
+ * (with ascii_resolvers) holding a character past ASCII, as plans' Chinese
+ * deadlines starting with a year do ("2025年2月底前").
+ * The first character is told by the first byte of its UTF-8 where `first`
+ * is all ASCII (as PyYAML's resolvers are). */
 static int plain_string(Context *context, yaml_event_t *event, PyObject *raw)
 {
     if (!event->data.scalar.plain_implicit)
         return 1;
-    if (PyUnicode_GET_LENGTH(raw) == 0)
+    size_t length = event->data.scalar.length;
+    const unsigned char *text = event->data.scalar.value;
+    if (length == 0)
         return 0;
-    Py_UCS4 first = PyUnicode_READ_CHAR(raw, 0);
-    return PyUnicode_FindChar(context->first, first, 0, PyUnicode_GET_LENGTH(context->first), 1) == -1;
+    if (text[0] < 128) {
+        if (!context->first_ascii[text[0]])
+            return 1;
+    } else if (context->first_all_ascii) {
+        return 1;
+    } else {
+        Py_UCS4 first = PyUnicode_READ_CHAR(raw, 0);
+        if (PyUnicode_FindChar(context->first, first, 0, PyUnicode_GET_LENGTH(context->first), 1) == -1)
+            return 1;
+    }
+    if (context->ascii_resolvers)
+        for (size_t i = 1; i < length; i++)
+            if (text[i] >= 128)
+                return 1;
+    return 0;
 }
 
 static int call_flag(PyObject *callable, PyObject *raw, yaml_mark_t mark, int is_value)
@@ -172,20 +206,97 @@ static PyObject *resolve(Context *context, yaml_event_t *event, PyObject *tag, P
 
 /* Whether the two scanners may read a plain scalar in a flow collection
  * differently (fastyaml._flow_doubt): a character they treat differently
- * there; an empty one needs the text before it, which Python looks at. */
-static int flow_doubt(Context *context, PyObject *raw, yaml_mark_t mark, int is_value)
+ * there; an empty one needs the text before it, which Python looks at.
+ * The characters are ASCII, so the UTF-8 is searched (no byte of a longer
+ * character is ASCII). */
+static int flow_doubt(Context *context, yaml_event_t *event, int is_value)
 {
-    Py_ssize_t length = PyUnicode_GET_LENGTH(raw);
-    if (length == 0)
-        return call_flag(context->doubt, raw, mark, is_value);
-    int kind = PyUnicode_KIND(raw);
-    const void *data = PyUnicode_DATA(raw);
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    size_t length = event->data.scalar.length;
+    const unsigned char *text = event->data.scalar.value;
+    if (length == 0) {
+        PyObject *empty = PyUnicode_FromStringAndSize("", 0);
+        if (empty == NULL)
+            return ERROR;
+        int status = call_flag(context->doubt, empty, event->start_mark, is_value);
+        Py_DECREF(empty);
+        return status;
+    }
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = text[i];
         if (c == '?' || c == ':' || c == '#' || c == ',' || c == '[' || c == ']' || c == '{' || c == '}')
             return DECLINE;
     }
     return OK;
+}
+
+/* Keys recur in every item of every plan. A short key written plain or
+ * quoted without a tag is the same str whenever its text and whether it
+ * is plain are (a plain one may be resolved: `12:` is the key "12"), so
+ * the key once made is kept in a table of fixed size, in one of two slots
+ * its text hashes to (two, so that two frequent keys rarely take turns in
+ * one); a newer key takes the second when both are held. Kept keys are
+ * interned, so later lookups of them by name compare pointers. */
+#define KEY_SLOTS 1024
+#define KEY_LONGEST 64
+
+typedef struct {
+    PyObject *key;                /* owned, or NULL */
+    size_t length;
+    int plain;
+    unsigned char text[KEY_LONGEST];
+} KeySlot;
+
+static KeySlot key_table[KEY_SLOTS];
+
+/* The first of the two slots for a key scalar's text (the second is
+ * *other), or NULL if it is not one the table keeps. */
+static KeySlot *key_slot(Context *context, yaml_event_t *event, KeySlot **other)
+{
+    size_t length = event->data.scalar.length;
+    yaml_scalar_style_t style = event->data.scalar.style;
+    if (event->data.scalar.tag != NULL || length > KEY_LONGEST || (Py_ssize_t)length > context->max_string
+            || (style != YAML_PLAIN_SCALAR_STYLE && style != YAML_SINGLE_QUOTED_SCALAR_STYLE
+                && style != YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+        return NULL;
+    uint32_t hash = 2166136261u;        /* FNV-1a */
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ event->data.scalar.value[i]) * 16777619u;
+    hash ^= style == YAML_PLAIN_SCALAR_STYLE;
+    *other = &key_table[(hash >> 16) % KEY_SLOTS];
+    return &key_table[hash % KEY_SLOTS];
+}
+
+static int holds(KeySlot *slot, yaml_event_t *event)
+{
+    size_t length = event->data.scalar.length;
+    return slot->key != NULL && slot->length == length
+           && slot->plain == (event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+           && memcmp(slot->text, event->data.scalar.value, length) == 0;
+}
+
+/* The kept key (a new reference) in either slot, or NULL. */
+static PyObject *known_key(KeySlot *slot, KeySlot *other, yaml_event_t *event)
+{
+    if (holds(slot, event))
+        return Py_NewRef(slot->key);
+    if (holds(other, event))
+        return Py_NewRef(other->key);
+    return NULL;
+}
+
+/* Keeps a key just made (a new reference, interned in place) in a free
+ * one of its slots, else in the second. */
+static void keep_key(KeySlot *slot, KeySlot *other, yaml_event_t *event, PyObject **key)
+{
+    if (!PyUnicode_CheckExact(*key))
+        return;
+    if (slot->key != NULL)
+        slot = other;
+    PyUnicode_InternInPlace(key);
+    Py_XSETREF(slot->key, Py_NewRef(*key));
+    slot->length = event->data.scalar.length;
+    slot->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    memcpy(slot->text, event->data.scalar.value, slot->length);
 }
 
 /* Counts a value and checks the limits the Python loop checks. */
@@ -207,6 +318,7 @@ static int place(Frame *frame, PyObject *value, PyObject **root)
         if (PyDict_SetItem(frame->container, frame->pending, value) < 0)
             return ERROR;
         Py_CLEAR(frame->pending);
+        Py_CLEAR(frame->pending_path);
         return OK;
     }
     if (PyList_Append(frame->container, value) < 0)
@@ -220,8 +332,8 @@ static PyObject *path_here(Frame *frame)
 {
     if (frame->container == NULL)
         return PyTuple_New(0);
-    if (frame->mapping)
-        return extend(frame->path, frame->pending);
+    if (frame->mapping)                 /* the key's path, made for keys */
+        return Py_NewRef(frame->pending_path);
     PyObject *index = PyLong_FromSsize_t(frame->index);
     if (index == NULL)
         return NULL;
@@ -230,8 +342,30 @@ static PyObject *path_here(Frame *frame)
     return here;
 }
 
+/* Enters a key (a new reference, taken) into keys and makes it the pending one. */
+static int add_key(Context *context, Frame *frame, yaml_event_t *event, PyObject *key)
+{
+    int duplicate = PyDict_Contains(frame->container, key);
+    if (duplicate != 0) {
+        Py_DECREF(key);
+        return duplicate < 0 ? ERROR : DECLINE;
+    }
+    PyObject *here = extend(frame->path, key);
+    PyObject *where = position(context, event->start_mark);
+    int status = (here == NULL || where == NULL || PyDict_SetItem(context->keys, here, where) < 0) ? ERROR : OK;
+    Py_XDECREF(where);
+    if (status == OK) {
+        frame->pending = key;
+        frame->pending_path = here;
+    } else {
+        Py_DECREF(key);
+        Py_XDECREF(here);
+    }
+    return status;
+}
+
 static int scalar_key(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
-                      int string)
+                      int string, KeySlot *slot, KeySlot *other)
 {
     PyObject *key;
     if (string) {
@@ -249,21 +383,9 @@ static int scalar_key(Context *context, Frame *frame, yaml_event_t *event, PyObj
         if (key == NULL)
             return ERROR;
     }
-    int duplicate = PyDict_Contains(frame->container, key);
-    if (duplicate != 0) {
-        Py_DECREF(key);
-        return duplicate < 0 ? ERROR : DECLINE;
-    }
-    PyObject *here = extend(frame->path, key);
-    PyObject *where = position(event->start_mark);
-    int status = (here == NULL || where == NULL || PyDict_SetItem(context->keys, here, where) < 0) ? ERROR : OK;
-    Py_XDECREF(here);
-    Py_XDECREF(where);
-    if (status == OK)
-        frame->pending = key;
-    else
-        Py_DECREF(key);
-    return status;
+    if (slot != NULL)
+        keep_key(slot, other, event, &key);
+    return add_key(context, frame, event, key);
 }
 
 static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
@@ -291,7 +413,7 @@ static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyO
         if (PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1)) && PyDict_SetItem(context->numbers, here, raw) < 0)
             goto done;
     }
-    where = block_position ? (Py_INCREF(block_position), block_position) : position(event->start_mark);
+    where = block_position ? (Py_INCREF(block_position), block_position) : position(context, event->start_mark);
     if (where == NULL || PyDict_SetItem(context->values, here, where) < 0)
         goto done;
     status = place(frame, value, root);
@@ -308,6 +430,19 @@ static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssi
     yaml_mark_t mark = event->start_mark;
     if (event->data.scalar.anchor != NULL || (Py_ssize_t)mark.index >= context->end)
         return DECLINE;
+    yaml_scalar_style_t style = event->data.scalar.style;
+    int is_key = frame->container != NULL && frame->mapping && frame->pending == NULL;
+    if (frame->flow && style == YAML_PLAIN_SCALAR_STYLE) {
+        int status = flow_doubt(context, event, frame->mapping && !is_key);
+        if (status != OK)
+            return status;
+    }
+    KeySlot *other = NULL, *slot = is_key ? key_slot(context, event, &other) : NULL;
+    if (slot != NULL) {
+        PyObject *key = known_key(slot, other, event);
+        if (key != NULL)
+            return add_key(context, frame, event, key);
+    }
     PyObject *raw = decode(event->data.scalar.value, event->data.scalar.length);
     if (raw == NULL)
         return ERROR;
@@ -327,7 +462,6 @@ static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssi
         }
         string = PyUnicode_Compare(tag, STR_TAG) == 0;
     }
-    yaml_scalar_style_t style = event->data.scalar.style;
     if (style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE) {
         block_position = PyObject_CallFunction(context->block, "nnn", (Py_ssize_t)mark.index,
                                                (Py_ssize_t)mark.line, (Py_ssize_t)mark.column);
@@ -338,15 +472,8 @@ static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssi
         if (block_position == Py_None)
             goto done;
     }
-    int is_key = frame->container != NULL && frame->mapping && frame->pending == NULL;
-    if (frame->flow && style == YAML_PLAIN_SCALAR_STYLE) {
-        int is_value = frame->mapping && !is_key;
-        status = flow_doubt(context, raw, mark, is_value);
-        if (status != OK)
-            goto done;
-    }
     if (is_key)
-        status = scalar_key(context, frame, event, tag, raw, string);
+        status = scalar_key(context, frame, event, tag, raw, string, slot, other);
     else
         status = scalar_value(context, frame, event, tag, raw, string, block_position, nodes, root);
 done:
@@ -382,7 +509,7 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
         return DECLINE;
     }
     PyObject *created = opens_mapping ? PyDict_New() : PyList_New(0);
-    PyObject *where = position(event->start_mark);
+    PyObject *where = position(context, event->start_mark);
     if (created == NULL || where == NULL || PyDict_SetItem(context->values, here, where) < 0
             || place(frame, created, root) < 0) {
         Py_XDECREF(created);
@@ -396,6 +523,7 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
     opened->container = created;
     opened->path = here;
     opened->pending = NULL;
+    opened->pending_path = NULL;
     opened->index = 0;
     opened->mapping = opens_mapping;
     opened->flow = opens_mapping ? event->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
@@ -433,18 +561,52 @@ static int on_event(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
     }
 }
 
+/* The `first` the key table was filled under: another (a caller with other
+ * resolvers) empties it. */
+static PyObject *table_first;
+
+static int know_first(Context *context)
+{
+    PyObject *first = context->first;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(first);
+    memset(context->first_ascii, 0, sizeof context->first_ascii);
+    context->first_all_ascii = 1;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(first, i);
+        if (c < 128)
+            context->first_ascii[c] = 1;
+        else
+            context->first_all_ascii = 0;
+    }
+    int same = table_first == NULL ? 0 : PyObject_RichCompareBool(table_first, first, Py_EQ);
+    if (same < 0)
+        return -1;
+    if (!same) {
+        for (size_t i = 0; i < KEY_SLOTS; i++)
+            Py_CLEAR(key_table[i].key);
+        Py_XSETREF(table_first, Py_NewRef(first));
+    }
+    return 0;
+}
+
 static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
 {
     const char *data;
     Py_ssize_t size;
     Context context;
-    if (!PyArg_ParseTuple(args, "y#nnnnUOOO", &data, &size, &context.end, &context.max_depth, &context.max_nodes,
-                          &context.max_string, &context.first, &context.other, &context.block, &context.doubt))
+    context.ascii_resolvers = 0;
+    if (!PyArg_ParseTuple(args, "y#nnnnUOOO|p", &data, &size, &context.end, &context.max_depth,
+                          &context.max_nodes, &context.max_string, &context.first, &context.other, &context.block,
+                          &context.doubt, &context.ascii_resolvers))
         return NULL;
     if (context.max_depth < 0 || context.max_depth > 100000) {
         PyErr_SetString(PyExc_ValueError, "max_depth out of range");
         return NULL;
     }
+    if (know_first(&context) < 0)
+        return NULL;
+    context.line = 0;
+    context.line_number = NULL;
     Frame *stack = PyMem_Calloc((size_t)context.max_depth + 2, sizeof(Frame));
     if (stack == NULL)
         return PyErr_NoMemory();
@@ -490,14 +652,56 @@ out:
     Py_XDECREF(context.values);
     Py_XDECREF(context.keys);
     Py_XDECREF(context.numbers);
+    Py_XDECREF(context.line_number);
     return result;
+}
+
+/* The bytes for which _NON_PRINTABLE (compliance.read) finds a character in
+ * UTF-8: the C0 controls but tab and line breaks, and DEL; and the lead
+ * bytes of the C1 controls (0xC2) and of U+FFFE/U+FFFF (0xEF), which need
+ * the bytes after them. */
+static unsigned char suspect[256];
+
+static PyObject *printable(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *data = view.buf;
+    Py_ssize_t size = view.len, i = 0;
+    int clean = 1;
+    while (clean) {
+        /* Eight bytes a step past the unsuspected (nearly all of them). */
+        while (i + 8 <= size && !(suspect[data[i]] | suspect[data[i + 1]] | suspect[data[i + 2]]
+                                  | suspect[data[i + 3]] | suspect[data[i + 4]] | suspect[data[i + 5]]
+                                  | suspect[data[i + 6]] | suspect[data[i + 7]]))
+            i += 8;
+        while (i < size && !suspect[data[i]])
+            i++;
+        if (i >= size)
+            break;
+        unsigned char byte = data[i];
+        if (byte == 0xC2)           /* U+0080-U+0084, U+0086-U+009F; NEL (0x85) is a line break */
+            clean = !(i + 1 < size && data[i + 1] >= 0x80 && data[i + 1] <= 0x9F && data[i + 1] != 0x85);
+        else if (byte == 0xEF)      /* U+FFFE, U+FFFF */
+            clean = !(i + 2 < size && data[i + 1] == 0xBF && (data[i + 2] == 0xBE || data[i + 2] == 0xBF));
+        else
+            clean = 0;
+        i++;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(clean);
 }
 
 static PyMethodDef methods[] = {
     {"values", values, METH_VARARGS,
-     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt)\n"
+     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False)\n"
      "--\n\n"
      "(root, values, keys, numbers) of a YAML text, or None where compliance.fastyaml._values declines."},
+    {"printable", printable, METH_O,
+     "printable(utf8)\n"
+     "--\n\n"
+     "Whether UTF-8 bytes hold no character compliance.read._NON_PRINTABLE replaces."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -508,6 +712,9 @@ PyMODINIT_FUNC PyInit__cyaml(void)
     STR_TAG = PyUnicode_InternFromString("tag:yaml.org,2002:str");
     MERGE_TAG = PyUnicode_InternFromString("tag:yaml.org,2002:merge");
     resolved = PyDict_New();
+    for (int byte = 0; byte < 0x20; byte++)
+        suspect[byte] = byte != '\t' && byte != '\n' && byte != '\r';
+    suspect[0x7F] = suspect[0xC2] = suspect[0xEF] = 1;
     if (STR_TAG == NULL || MERGE_TAG == NULL || resolved == NULL)
         return NULL;
     return PyModule_Create(&module);

@@ -42,6 +42,8 @@ try:                    # the C reader, built where libyaml's headers were found
     from . import _cyaml
 except ImportError:     # pragma: no cover - depends on the build
     _cyaml = None
+# The C reader's check for characters YAML refuses (read._printable_utf8), or None.
+cyaml_printable = getattr(_cyaml, "printable", None)
 # Set (COMPLIANCE_PURE_YAML=1, or by tests) to read with the Python loop only.
 PURE = os.environ.get("COMPLIANCE_PURE_YAML", "") not in ("", "0")
 _RESOLVE = Resolver().resolve
@@ -63,6 +65,23 @@ _STR = Resolver.DEFAULT_SCALAR_TAG
 _RESOLVED_FIRST = frozenset(Resolver.yaml_implicit_resolvers)
 # The same, as the C reader takes it ('' is the empty scalar, which it always resolves).
 _FIRST = "".join(sorted(first for first in _RESOLVED_FIRST if first))
+
+
+def _matches_ascii_only(pattern: re.Pattern[str]) -> bool:
+    r"""Whether ``pattern`` can match only ASCII text, by its source: ASCII,
+    case-sensitive, no negated class, no ``.`` and no escape but ``\.``,
+    ``\*`` and ``\t`` (PyYAML's resolvers are written so)."""
+    source = pattern.pattern
+    rest = source.replace("\\.", "").replace("\\*", "").replace("\\t", "")
+    return (source.isascii() and not pattern.flags & re.IGNORECASE and "[^" not in source
+            and "\\" not in rest and "." not in rest)
+
+
+# Then a plain scalar holding any other character is a string, which the C
+# reader tells without asking (Chinese deadlines often start with a year).
+_ASCII_RESOLVERS = all(_matches_ascii_only(regexp) for regexp in
+                       {id(regexp): regexp for resolvers in Resolver.yaml_implicit_resolvers.values()
+                        for _tag, regexp in resolvers}.values())
 # A plain scalar inside a flow collection that is empty, or holds a
 # character the two scanners treat differently there (libyaml reads
 # [a?b] and [a:b] as one scalar each; PyYAML stops at the ?).
@@ -193,17 +212,18 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-def document(text: str, converter: Any) -> Any:
+def document(text: str, converter: Any, utf8: bytes | None = None) -> Any:
     """The Document that ``converter`` (read._Converter) makes of ``text``,
     built straight from libyaml's events without composing nodes first; or
     None when this fast path cannot vouch for it: everything :func:`compose`
     declines, any anchor or alias, and anything the converter would refuse
     (a tag, a merge key, a duplicate key, a limit), so that the slow path
-    reports it exactly as it always has."""
+    reports it exactly as it always has. ``utf8``: ``text`` encoded, if the
+    caller has it."""
     if "\ufeff" in text:
         return None
     if _cyaml is not None and not PURE and None not in _RESOLVED_FIRST:
-        return _document_c(text, converter)
+        return _document_c(text, converter, utf8)
     if not AVAILABLE:
         return None
     try:
@@ -226,18 +246,20 @@ def document(text: str, converter: Any) -> Any:
 _NONE = object()
 
 
-def _document_c(text: str, converter: Any) -> Any:
+def _document_c(text: str, converter: Any, utf8: bytes | None = None) -> Any:
     """:func:`document` by the C reader (compliance._cyaml): the same loop as
     :func:`_values`, asking this module only about the values that need
     PyYAML's resolver, a block scalar's header or a flow collection's doubt."""
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:          # a lone surrogate: PyYAML's reader refuses it too
-        return None
+    data = utf8
+    if data is None:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:          # a lone surrogate: PyYAML's reader refuses it too
+            return None
     limits = converter.limits
     made = _cyaml.values(data, len(text), limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
                          functools.partial(_other, converter), functools.partial(_block, converter, text),
-                         functools.partial(_doubt, text))
+                         functools.partial(_doubt, text), _ASCII_RESOLVERS)
     if made is None:
         return None
     from .read import Document

@@ -132,10 +132,13 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS, printable: bool = False) -> Document:
+def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS, printable: bool = False,
+          utf8: bytes | None = None) -> Document:
     """A Document from YAML or JSON text; JSON is read as the YAML it is a
     subset of. ``printable``: the caller has found no character of ``text``
-    that YAML refuses (:func:`_printable_utf8`)."""
+    that YAML refuses (:func:`_printable_utf8`). ``utf8``: ``text`` as UTF-8,
+    where the caller holds it (the C reader then need not encode it)."""
+    written = text
     if not text.strip():
         raise UserError("empty file: expected a plan with 'plan' and 'items'", name, 1)
     # Characters YAML refuses (Word's manual line break \x0b, other controls)
@@ -156,7 +159,8 @@ def parse(text: str, name: str, limits: Limits = DEFAULT_LIMITS, printable: bool
         # indentation tabs stay, and are reported as YAML reports them.
         text = _tabs_inside_values(text)
     # libyaml when it gives exactly what PyYAML would (compliance.fastyaml), else PyYAML.
-    document = fastyaml.document(text, _Converter(name, limits, text))
+    # Each step above returns the very text it was given when it changes nothing.
+    document = fastyaml.document(text, _Converter(name, limits, text), utf8 if text is written else None)
     if document is not None:
         return document         # it declines any value over limits.max_string
     root = fastyaml.compose(text, limits.max_depth) or _compose(text, name)
@@ -221,7 +225,9 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         return load_table(name, limits)
     data = read_bytes(name, limits)
     text, utf8 = _decode(data, name)
-    document = parse(text, name, limits, printable=utf8 and _printable_utf8(data))
+    # The bytes are the text's UTF-8 when they were UTF-8 without a BOM (which decoding drops).
+    bytes_of_text = data if utf8 and not data.startswith(codecs.BOM_UTF8) else None
+    document = parse(text, name, limits, printable=utf8 and _printable_utf8(data), utf8=bytes_of_text)
     document.raw = data
     return document
 
@@ -239,6 +245,8 @@ _C1_UTF8 = re.compile(b"\xc2[\x80-\x84\x86-\x9f]")
 
 def _printable_utf8(data: bytes) -> bool:
     """Whether UTF-8 ``data`` holds no character _NON_PRINTABLE replaces."""
+    if fastyaml.cyaml_printable is not None:        # one pass in C, a third of the searches below
+        return fastyaml.cyaml_printable(data)
     return (not any(byte in data for byte in _CONTROL_BYTES) and _C1_UTF8.search(data) is None
             and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
 

@@ -1,0 +1,119 @@
+"""The C reader's shortcuts (compliance._cyaml) answer as the slow path does:
+its table of keys, its telling of plain strings without the resolver, and
+its check for characters YAML refuses (read._printable_utf8)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from compliance import fastyaml, read
+from compliance.read import DEFAULT_LIMITS, _Composer, _Converter
+
+pytestmark = pytest.mark.skipif(fastyaml._cyaml is None or not fastyaml.AVAILABLE, reason="no C reader")
+
+
+def _slow(text: str) -> tuple:
+    document = _Converter("p.yaml", DEFAULT_LIMITS, text).document(_Composer(text).get_single_node())
+    return document.value, document.values, document.keys, document.numbers
+
+
+def _c(text: str) -> tuple:
+    document = fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS, text))
+    assert document is not None
+    return document.value, document.values, document.keys, document.numbers
+
+
+def _typed(value: object) -> object:
+    """The value with the type of every part, so that True and 1 differ."""
+    if isinstance(value, dict):
+        return [(_typed(key), _typed(child)) for key, child in value.items()]
+    if isinstance(value, list):
+        return [_typed(child) for child in value]
+    return type(value).__name__, value
+
+
+@pytest.mark.parametrize("text", [
+    "a: {12: x}\nb: {'12': y}\n",
+    "a: {true: x}\nb: {'true': y}\nc: {\"true\": z}\nd:\n  true: w\n",
+    "a: {null: x}\nb: {~: y}\n",
+    "0x1F: a\n1_000: b\n2024-01-01: c\n",
+    "a: {to: 1, from: 2}\nb: {to: 3, from: 4}\n",
+    "- text: x\n  target: y\n- text: z\n  target: w\n",
+    "a: {问题: 1}\nb: {'问题': 2}\n",
+])
+def test_kept_keys_are_the_keys_made(text: str) -> None:
+    for _ in range(3):          # made, then kept: the same each time
+        fast = _c(text)
+        assert fast == _slow(text)
+        assert _typed(fast[0]) == _typed(_slow(text)[0])
+
+
+def test_a_key_resolved_differently_is_declined_as_before() -> None:
+    # `12` and '12' are both the key "12": a duplicate, which the slow path reports.
+    assert _c("a: 1\n") is not None
+    assert fastyaml._document_c("12: a\n'12': b\n", _Converter("p.yaml", DEFAULT_LIMITS, "")) is None
+
+
+def test_kept_keys_are_interned() -> None:
+    value = _c("kept_key_name: 1\n")[0]
+    key = next(iter(value))
+    assert sys.intern(key) is key
+
+
+def test_many_keys_do_not_grow_the_table() -> None:
+    # More keys than slots: each still right.
+    text = "".join(f"key{number}: {number}\n" for number in range(5000))
+    assert _c(text) == _slow(text)
+    assert _c(text) == _slow(text)
+
+
+@pytest.mark.parametrize("value", ["2025年2月底前", "1.5万吨", "3天", "yes。", "-中", "no中", "2024-01-01（暂定）",
+                                   "~中", ".inf中", "0x1F中"])
+def test_plain_text_past_ascii_is_a_string_without_the_resolver(value: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    text = f"a: {value}\n{value}: b\n"
+    expected = _slow(text)
+    calls: list[str] = []
+    other = fastyaml._other
+    monkeypatch.setattr(fastyaml, "_other", lambda *args: calls.append(args[2]) or other(*args))
+    assert _c(text) == expected
+    assert calls == []
+
+
+def test_the_resolvers_match_ascii_only() -> None:
+    assert fastyaml._ASCII_RESOLVERS
+    import re
+
+    assert not fastyaml._matches_ascii_only(re.compile("a.b"))
+    assert not fastyaml._matches_ascii_only(re.compile(r"\d+"))
+    assert not fastyaml._matches_ascii_only(re.compile("[^a]"))
+    assert not fastyaml._matches_ascii_only(re.compile("yes", re.IGNORECASE))
+    assert fastyaml._matches_ascii_only(re.compile(r"[0-9]+\.[0-9]*"))
+
+
+def test_printable_is_the_pattern() -> None:
+    rng = random.Random(7)
+    characters = ["a", "\t", "\n", "\r", "\x85", "\x80", "\x84", "\x86", "\x9f", "\xa0", "\x00", "\x0b", "\x1f", "\x7f",
+                  "\ufffe", "\uffff", "\ufffd", "\uff0c", "中", "\U00010000", "\u2028"]
+    for _ in range(5000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 40)))
+        assert read._printable_utf8(text.encode("utf-8")) == (read._NON_PRINTABLE.search(text) is None), repr(text)
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeffa: 1\nb: 中\n".encode("utf-8"),       # a BOM: the text is not the bytes
+    "a: 1\t2\nb: x\n".encode("utf-8"),          # a tab inside a value becomes a space
+    "a: 1\u2028b\n".encode("utf-8"),
+    "a: x\x0by\n".encode("utf-8"),
+    "a: 整改\n".encode("gb18030"),
+])
+def test_load_reads_the_text_it_decoded(data: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(data)
+    text = read.decode(data, str(path))
+    loaded, parsed = read.load(str(path)), read.parse(text, str(path))
+    assert (loaded.value, loaded.values, loaded.keys) == (parsed.value, parsed.values, parsed.keys)
