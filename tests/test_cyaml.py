@@ -117,3 +117,15 @@ def test_load_reads_the_text_it_decoded(data: bytes, tmp_path: Path) -> None:
     text = read.decode(data, str(path))
     loaded, parsed = read.load(str(path)), read.parse(text, str(path))
     assert (loaded.value, loaded.values, loaded.keys) == (parsed.value, parsed.values, parsed.keys)
+
+
+def test_scalars_past_ascii_are_decoded_as_python_does() -> None:
+    # Each width of str (1, 2 and 4 bytes a character), mixed, as values and keys.
+    rng = random.Random(11)
+    characters = ["a", "é", "ÿ", "Ā", "中", "，", "\U00010000", "\U0010ffff", "z"]
+    for _ in range(3000):
+        value = "".join(rng.choice(characters) for _ in range(rng.randint(1, 12)))
+        text = f'k: "{value}"\nq{value}: {value}\n'
+        fast = _c(text)
+        assert fast == _slow(text)
+        assert [len(part) for part in fast[0].popitem()] == [len(value) + 1, len(value)]

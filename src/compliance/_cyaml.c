@@ -33,6 +33,7 @@ typedef struct {
     Py_ssize_t index;     /* sequence: the next index */
     int mapping;
     int flow;
+    Py_ssize_t size_hint; /* the entries of the last mapping closed at this depth (siblings are alike) */
 } Frame;
 
 typedef struct {
@@ -99,8 +100,90 @@ static PyObject *extend(PyObject *path, PyObject *last)
     return longer;
 }
 
+/* The characters of UTF-8 `text` into `out` (of `count` characters, each of
+ * which fits in TYPE); jumps to `invalid` at anything not valid UTF-8
+ * (a stray or missing continuation, a longer form than needed, a surrogate,
+ * past U+10FFFF). */
+#define DECODE_INTO(TYPE, out, text, length, count, invalid)                                          \
+    do {                                                                                               \
+        TYPE *_out = (out);                                                                            \
+        Py_ssize_t _n = 0;                                                                             \
+        size_t _i = 0;                                                                                 \
+        while (_i < (length)) {                                                                        \
+            Py_UCS4 _b = (text)[_i], _c;                                                               \
+            if (_b < 0x80) {                                                                           \
+                _c = _b;                                                                               \
+                _i += 1;                                                                               \
+            } else if (_b < 0xC2) {                                                                    \
+                goto invalid;                                                                          \
+            } else if (_b < 0xE0) {                                                                    \
+                if (_i + 1 >= (length) || ((text)[_i + 1] & 0xC0) != 0x80)                             \
+                    goto invalid;                                                                      \
+                _c = ((_b & 0x1F) << 6) | ((text)[_i + 1] & 0x3F);                                     \
+                _i += 2;                                                                               \
+            } else if (_b < 0xF0) {                                                                    \
+                if (_i + 2 >= (length) || ((text)[_i + 1] & 0xC0) != 0x80                              \
+                        || ((text)[_i + 2] & 0xC0) != 0x80)                                            \
+                    goto invalid;                                                                      \
+                _c = ((_b & 0x0F) << 12) | (((text)[_i + 1] & 0x3F) << 6) | ((text)[_i + 2] & 0x3F);   \
+                if (_c < 0x800 || (_c >= 0xD800 && _c <= 0xDFFF))                                      \
+                    goto invalid;                                                                      \
+                _i += 3;                                                                               \
+            } else if (_b < 0xF5) {                                                                    \
+                if (_i + 3 >= (length) || ((text)[_i + 1] & 0xC0) != 0x80                              \
+                        || ((text)[_i + 2] & 0xC0) != 0x80 || ((text)[_i + 3] & 0xC0) != 0x80)         \
+                    goto invalid;                                                                      \
+                _c = ((_b & 0x07) << 18) | (((text)[_i + 1] & 0x3F) << 12)                             \
+                     | (((text)[_i + 2] & 0x3F) << 6) | ((text)[_i + 3] & 0x3F);                       \
+                if (_c < 0x10000 || _c > 0x10FFFF)                                                     \
+                    goto invalid;                                                                      \
+                _i += 4;                                                                               \
+            } else {                                                                                   \
+                goto invalid;                                                                          \
+            }                                                                                          \
+            if (_n >= (count))                                                                         \
+                goto invalid;                                                                          \
+            _out[_n++] = (TYPE)_c;                                                                     \
+        }                                                                                              \
+        if (_n != (count))                                                                             \
+            goto invalid;                                                                              \
+    } while (0)
+
+/* A scalar's text as str. For text past ASCII (most of a Chinese plan)
+ * CPython's decoder widens its buffer as it meets wider characters and
+ * copies it at the end; here one quick pass finds the number of characters
+ * (bytes that do not continue one) and the widest lead byte, which tells
+ * the width of the widest character, and a second writes the characters
+ * into a str of that width. ASCII, and anything not valid UTF-8 (libyaml
+ * gives none), is CPython's to decode (and to refuse). */
 static PyObject *decode(const yaml_char_t *text, size_t length)
 {
+    Py_ssize_t count = 0;
+    unsigned char top = 0;
+    for (size_t i = 0; i < length; i++) {
+        count += (text[i] & 0xC0) != 0x80;
+        top = text[i] > top ? text[i] : top;
+    }
+    if (top < 0x80 || top >= 0xF5)
+        return PyUnicode_DecodeUTF8((const char *)text, (Py_ssize_t)length, "strict");
+    /* Leads C2-C3 start U+0080-U+00FF; up to EF, at most U+FFFF; F0-F4, beyond. */
+    Py_UCS4 widest = top < 0xC4 ? 0xFF : top < 0xF0 ? 0xFFFF : 0x10FFFF;
+    PyObject *decoded = PyUnicode_New(count, widest);
+    if (decoded == NULL)
+        return NULL;
+    switch (PyUnicode_KIND(decoded)) {
+    case PyUnicode_1BYTE_KIND:
+        DECODE_INTO(Py_UCS1, PyUnicode_1BYTE_DATA(decoded), text, length, count, invalid);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        DECODE_INTO(Py_UCS2, PyUnicode_2BYTE_DATA(decoded), text, length, count, invalid);
+        break;
+    default:
+        DECODE_INTO(Py_UCS4, PyUnicode_4BYTE_DATA(decoded), text, length, count, invalid);
+    }
+    return decoded;
+invalid:
+    Py_DECREF(decoded);
     return PyUnicode_DecodeUTF8((const char *)text, (Py_ssize_t)length, "strict");
 }
 
@@ -483,6 +566,17 @@ done:
     return status;
 }
 
+/* A dict for about `entries` entries (where CPython lets an extension ask). */
+static PyObject *new_dict(Py_ssize_t entries)
+{
+#if PY_VERSION_HEX < 0x030D0000
+    return _PyDict_NewPresized(entries);
+#else
+    (void)entries;
+    return PyDict_New();
+#endif
+}
+
 static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_event_t *event, Py_ssize_t *nodes,
                     PyObject **root)
 {
@@ -508,7 +602,7 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
         Py_DECREF(here);
         return DECLINE;
     }
-    PyObject *created = opens_mapping ? PyDict_New() : PyList_New(0);
+    PyObject *created = opens_mapping ? new_dict(stack[*depth + 1].size_hint) : PyList_New(0);
     PyObject *where = position(context, event->start_mark);
     if (created == NULL || where == NULL || PyDict_SetItem(context->values, here, where) < 0
             || place(frame, created, root) < 0) {
@@ -544,6 +638,8 @@ static int on_event(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
     case YAML_SEQUENCE_END_EVENT:
         if (*depth == 0 || (stack[*depth].mapping && stack[*depth].pending != NULL))
             return DECLINE;
+        if (stack[*depth].mapping)
+            stack[*depth].size_hint = PyDict_GET_SIZE(stack[*depth].container);
         frame_clear(&stack[*depth]);
         *depth -= 1;
         return OK;
@@ -610,8 +706,11 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     Frame *stack = PyMem_Calloc((size_t)context.max_depth + 2, sizeof(Frame));
     if (stack == NULL)
         return PyErr_NoMemory();
-    context.values = PyDict_New();
-    context.keys = PyDict_New();
+    /* Sized for a value or key per 32 bytes, as plans are written, so the
+     * two biggest dicts are not copied as they grow (the estimate is capped
+     * by CPython; a denser text still grows them as it must). */
+    context.values = new_dict(size / 32);
+    context.keys = new_dict(size / 32);
     context.numbers = PyDict_New();
     yaml_parser_t parser;
     int parser_ready = 0;
