@@ -129,3 +129,32 @@ def test_scalars_past_ascii_are_decoded_as_python_does() -> None:
         fast = _c(text)
         assert fast == _slow(text)
         assert [len(part) for part in fast[0].popitem()] == [len(value) + 1, len(value)]
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 100])
+def test_read_bytes_reads_up_to_the_limit(size: int, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"a" * size)
+    for limit in (1, 9, 10, 11, 200):
+        with path.open("rb") as handle:
+            assert read._read_at_most(handle, limit) == (b"a" * size)[:limit]
+
+
+def test_read_bytes_reads_past_the_size_told(tmp_path: Path) -> None:
+    # A file that grew after its size was asked for is read on, to the limit.
+    import io
+    import os
+
+    told = tmp_path / "told.yaml"
+    told.write_bytes(b"a" * 100)
+
+    class Growing(io.BytesIO):
+        def fileno(self) -> int:
+            return descriptor
+
+    descriptor = os.open(told, os.O_RDONLY)
+    try:
+        assert read._read_at_most(Growing(b"b" * 300), 250) == b"b" * 250
+        assert read._read_at_most(Growing(b"b" * 150), 250) == b"b" * 150
+    finally:
+        os.close(descriptor)

@@ -30,6 +30,7 @@ typedef struct {
     PyObject *path;       /* tuple (owned) */
     PyObject *pending;    /* mapping: the key waiting for its value (owned) or NULL */
     PyObject *pending_path; /* mapping: path + (pending,), as entered in keys (owned) or NULL */
+    Py_hash_t pending_hash; /* its hash, for values (a tuple does not keep its hash) */
     Py_ssize_t index;     /* sequence: the next index */
     int mapping;
     int flow;
@@ -410,13 +411,27 @@ static int place(Frame *frame, PyObject *value, PyObject **root)
     return OK;
 }
 
-/* The path of the value about to be placed in the open collection. */
-static PyObject *path_here(Frame *frame)
+/* dict[path] = value, where `hash` is the path's hash or -1 if not known yet. */
+static int set_at(PyObject *dict, PyObject *path, PyObject *value, Py_hash_t hash)
 {
+#if PY_VERSION_HEX < 0x030D0000
+    if (hash != -1)
+        return _PyDict_SetItem_KnownHash(dict, path, value, hash);
+#endif
+    return PyDict_SetItem(dict, path, value);
+}
+
+/* The path of the value about to be placed in the open collection, and
+ * its hash where known (else -1). */
+static PyObject *path_here(Frame *frame, Py_hash_t *hash)
+{
+    *hash = -1;
     if (frame->container == NULL)
         return PyTuple_New(0);
-    if (frame->mapping)                 /* the key's path, made for keys */
+    if (frame->mapping) {               /* the key's path, made for keys */
+        *hash = frame->pending_hash;
         return Py_NewRef(frame->pending_path);
+    }
     PyObject *index = PyLong_FromSsize_t(frame->index);
     if (index == NULL)
         return NULL;
@@ -435,11 +450,13 @@ static int add_key(Context *context, Frame *frame, yaml_event_t *event, PyObject
     }
     PyObject *here = extend(frame->path, key);
     PyObject *where = position(context, event->start_mark);
-    int status = (here == NULL || where == NULL || PyDict_SetItem(context->keys, here, where) < 0) ? ERROR : OK;
+    Py_hash_t hash = here == NULL ? -1 : PyObject_Hash(here);
+    int status = (hash == -1 || where == NULL || set_at(context->keys, here, where, hash) < 0) ? ERROR : OK;
     Py_XDECREF(where);
     if (status == OK) {
         frame->pending = key;
         frame->pending_path = here;
+        frame->pending_hash = hash;
     } else {
         Py_DECREF(key);
         Py_XDECREF(here);
@@ -476,7 +493,8 @@ static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyO
 {
     if (frame->container == NULL && *root != NULL)
         return DECLINE;
-    PyObject *here = path_here(frame);
+    Py_hash_t hash;
+    PyObject *here = path_here(frame, &hash);
     if (here == NULL)
         return ERROR;
     int status = count(context, nodes, here);
@@ -493,11 +511,11 @@ static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyO
             goto done;
         value = PyTuple_GET_ITEM(answer, 0);
         Py_INCREF(value);
-        if (PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1)) && PyDict_SetItem(context->numbers, here, raw) < 0)
+        if (PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1)) && set_at(context->numbers, here, raw, hash) < 0)
             goto done;
     }
     where = block_position ? (Py_INCREF(block_position), block_position) : position(context, event->start_mark);
-    if (where == NULL || PyDict_SetItem(context->values, here, where) < 0)
+    if (where == NULL || set_at(context->values, here, where, hash) < 0)
         goto done;
     status = place(frame, value, root);
 done:
@@ -593,7 +611,8 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
         return DECLINE;
     if (frame->container != NULL && frame->mapping && frame->pending == NULL)
         return DECLINE;                         /* a collection as a key */
-    PyObject *here = path_here(frame);
+    Py_hash_t hash;
+    PyObject *here = path_here(frame, &hash);
     if (here == NULL)
         return ERROR;
     int status = count(context, nodes, here);
@@ -604,7 +623,7 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
     }
     PyObject *created = opens_mapping ? new_dict(stack[*depth + 1].size_hint) : PyList_New(0);
     PyObject *where = position(context, event->start_mark);
-    if (created == NULL || where == NULL || PyDict_SetItem(context->values, here, where) < 0
+    if (created == NULL || where == NULL || set_at(context->values, here, where, hash) < 0
             || place(frame, created, root) < 0) {
         Py_XDECREF(created);
         Py_XDECREF(where);

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -79,7 +80,7 @@ def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
             if path.is_dir():
                 raise UserError("is a folder, not a plan file", name)
             with path.open("rb") as handle:
-                data = handle.read(limits.max_bytes + 1)
+                data = _read_at_most(handle, limits.max_bytes + 1)
     except UserError:
         raise
     except OSError as error:
@@ -87,6 +88,21 @@ def read_bytes(name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     if len(data) > limits.max_bytes:
         raise UserError(f"file is larger than the limit of {_size(limits.max_bytes)}", name)
     return data
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """The first ``limit`` bytes of an open file, or all if fewer. Asked for
+    ``limit`` bytes at once, Python allocates that much (20 MB) for every
+    file; so a file's size, when the system tells it, is read first, and
+    anything past it (a file still growing) after."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):
+        size = 0
+    if not 0 < size < limit:
+        return handle.read(limit)
+    data = handle.read(size + 1)
+    return data if len(data) <= size else data + handle.read(limit - len(data))
 
 
 def _size(count: int) -> str:
