@@ -158,3 +158,15 @@ def test_read_bytes_reads_past_the_size_told(tmp_path: Path) -> None:
         assert read._read_at_most(Growing(b"b" * 150), 250) == b"b" * 150
     finally:
         os.close(descriptor)
+
+
+def test_positions_and_paths_are_left_to_no_collector() -> None:
+    # Tuples of strs and ints: the collector would untrack them on first sight.
+    import gc
+
+    document = fastyaml._document_c("a: [1, {b: x}]\nc: 2\n", _Converter("p.yaml", DEFAULT_LIMITS, ""))
+    assert document is not None
+    for table in (document.values, document.keys):
+        assert not gc.is_tracked(table)
+        assert not any(gc.is_tracked(path) or gc.is_tracked(where) for path, where in table.items())
+    assert gc.is_tracked(document.value)        # the plan's own containers stay tracked

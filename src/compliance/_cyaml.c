@@ -65,6 +65,16 @@ static void frame_clear(Frame *frame)
     Py_CLEAR(frame->pending_path);
 }
 
+/* A tuple of ints and strs can be in no reference cycle: the collector
+ * untracks one when it first meets it. Positions and paths (keys are strs)
+ * are untracked when made instead, so it never walks them, nor the
+ * values, keys and numbers dicts, which then hold nothing tracked. */
+static PyObject *untracked(PyObject *tuple)
+{
+    PyObject_GC_UnTrack(tuple);
+    return tuple;
+}
+
 static PyObject *position(Context *context, yaml_mark_t mark)
 {
     if (context->line_number == NULL || context->line != mark.line) {
@@ -81,10 +91,11 @@ static PyObject *position(Context *context, yaml_mark_t mark)
     }
     PyTuple_SET_ITEM(pair, 0, line);
     PyTuple_SET_ITEM(pair, 1, column);
-    return pair;
+    return untracked(pair);
 }
 
-/* path + (last,), a new reference */
+/* path + (last,), a new reference; untracked where last is a str or int as
+ * the path's items are (a key made by PyObject_Str, an index). */
 static PyObject *extend(PyObject *path, PyObject *last)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(path);
@@ -98,7 +109,8 @@ static PyObject *extend(PyObject *path, PyObject *last)
     }
     Py_INCREF(last);
     PyTuple_SET_ITEM(longer, n, last);
-    return longer;
+    return (PyUnicode_CheckExact(last) || PyLong_CheckExact(last)) && !PyObject_GC_IsTracked(path)
+           ? untracked(longer) : longer;
 }
 
 /* The characters of UTF-8 `text` into `out` (of `count` characters, each of
