@@ -9,7 +9,7 @@ rule reads gets its normalised, affirmed and untargeted views.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -592,14 +592,43 @@ class _Renamed(Mapping[PathKey, Any]):
         self.added[path] = value
 
     def __iter__(self) -> Iterator[PathKey]:
-        for source in self.found:
-            path = self.renames.path(source)
-            if path not in self.added:
-                yield path
-        yield from self.added
+        for path, _ in self._pairs():
+            yield path
+
+    def items(self) -> ItemsView[PathKey, Any]:
+        return _RenamedItems(self)
+
+    def _pairs(self) -> Iterator[tuple[PathKey, Any]]:
+        """Each path and its value, without looking either up again: a plan's
+        last keys (Plan._last_keys) walk all its thousands of positions.
+        Siblings share their parent's path, which is renamed once."""
+        names, added = self.renames.names, self.added
+        parents: dict[PathKey, PathKey] = {}
+        for source, value in self.found.items():
+            if not source:
+                path: PathKey = source
+            else:
+                parent, last = source[:-1], source[-1]
+                mapped = parents.get(parent)
+                if mapped is None:
+                    mapped = parents[parent] = self.renames.path(parent)
+                renamed = names.get(parent)
+                path = mapped + ((renamed.get(last, last) if renamed is not None else last),)
+            if path not in added:
+                yield path, value
+        yield from added.items()
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return sum(1 for _ in self._pairs())
+
+
+class _RenamedItems(ItemsView[PathKey, Any]):
+    """A _Renamed's items, each found once."""
+
+    _mapping: _Renamed
+
+    def __iter__(self) -> Iterator[tuple[PathKey, Any]]:
+        return self._mapping._pairs()
 
 
 # Per level, keys known not to be aliases: a plan's keys are checked in one
