@@ -532,28 +532,33 @@ class _Renames:
     """The mappings of a plan whose keys were renamed: by the plan's path of
     each, its names' keys as written; by the document's path, the reverse."""
 
-    __slots__ = ("keys", "names")
+    __slots__ = ("keys", "names", "depth")
 
     def __init__(self) -> None:
         self.keys: dict[PathKey, dict[str, str]] = {}
         self.names: dict[PathKey, dict[str, str]] = {}
+        # Below this many parts no mapping is renamed (an item's measures at most).
+        self.depth = 0
 
     def add(self, source: PathKey, path: PathKey, names: dict[str, str]) -> None:
         self.names[source] = names
         self.keys[path] = {name: key for key, name in names.items()}
+        self.depth = max(self.depth, len(path) + 1)
 
     def source(self, path: PathKey) -> PathKey | None:
         """The document's path of a plan's path, or None where the plan has none."""
         keys = self.keys
-        out: list[Any] = []
-        for index, part in enumerate(path):
+        out: list[Any] | None = None
+        for index in range(min(len(path), self.depth)):
             written = keys.get(path[:index])
             if written is not None:
-                part = written.get(part, _ABSENT)
+                part = written.get(path[index], _ABSENT)
                 if part is _ABSENT:
                     return None        # a name the mapping does not hold (a key renamed away)
-            out.append(part)
-        return tuple(out)
+                if out is None:
+                    out = list(path)
+                out[index] = part
+        return path if out is None else tuple(out)
 
     def path(self, source: PathKey) -> PathKey:
         """The plan's path of a document's path."""
