@@ -205,6 +205,13 @@ def _outright(check: Check) -> tuple[frozenset[type], frozenset[str]] | None:
     return (accepts, members) if accepts or members else None
 
 
+def _branches(check: Check) -> dict[type, Check]:
+    """For a oneOf or anyOf of disjoint types (_by_class), the branch taking
+    each class: a walk calls that branch itself, one call fewer per value
+    (a measure list, each measure). Empty for any other check."""
+    return getattr(check, "branches", {})
+
+
 def _all(checks: list[Check]) -> Check:
     def check(value: Any) -> bool:
         for one in checks:
@@ -265,9 +272,12 @@ def _object(required: list[str], properties: dict[str, Check], additional: Check
             strict: bool = False) -> Check:
     """required, properties and additionalProperties in one pass over the
     object; ``strict`` when the value must be an object ("type": "object")."""
-    outright = {name: sure for name, sub in properties.items() if (sure := _outright(sub)) is not None}
     if additional is not None and _outright(additional) == (_KNOWN, _NOTHING):
         additional = None           # true, or a schema that takes anything
+    # Per property, in one lookup: the classes and texts vouched for without
+    # a call, the branch for each class, and the check itself.
+    known = {name: (*(_outright(sub) or (_NOTHING, _NOTHING)), _branches(sub), sub)
+             for name, sub in properties.items()}
 
     def check(value: Any) -> bool:
         cls = value.__class__
@@ -281,17 +291,16 @@ def _object(required: list[str], properties: dict[str, Check], additional: Check
         for name, child in value.items():
             if name.__class__ is not str:
                 raise Unsure
-            sure = outright.get(name)
-            if sure is not None:
-                kind = child.__class__
-                if kind in sure[0] or kind is str and child in sure[1]:
-                    continue
-            sub = properties.get(name)
-            if sub is None:
-                sub = additional
-                if sub is None:
-                    continue
-            if not sub(child):
+            entry = known.get(name)
+            if entry is None:
+                if additional is not None and not additional(child):
+                    return False
+                continue
+            accepts, members, table, sub = entry
+            kind = child.__class__
+            if kind in accepts or kind is str and child in members:
+                continue
+            if not table.get(kind, sub)(child):
                 return False
         return True
     return check
@@ -300,6 +309,7 @@ def _object(required: list[str], properties: dict[str, Check], additional: Check
 def _items(sub: Check, strict: bool = False) -> Check:
     """items; ``strict`` when the value must be a list ("type": "array")."""
     accepts, members = _outright(sub) or (_NOTHING, _NOTHING)
+    table = _branches(sub)
 
     def check(value: Any) -> bool:
         cls = value.__class__
@@ -311,7 +321,7 @@ def _items(sub: Check, strict: bool = False) -> Check:
             kind = element.__class__
             if kind in accepts or kind is str and element in members:
                 continue
-            if not sub(element):
+            if not table.get(kind, sub)(element):
                 return False
         return True
     return check
@@ -345,6 +355,7 @@ def _by_class(subs: list[Check], domains: list[frozenset[type] | None]) -> Check
             return False
         return sub(value)
     check.accepts = accepts         # type: ignore[attr-defined]
+    check.branches = table          # type: ignore[attr-defined]
     return check
 
 

@@ -9,7 +9,7 @@ rule reads gets its normalised, affirmed and untargeted views.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -532,28 +532,33 @@ class _Renames:
     """The mappings of a plan whose keys were renamed: by the plan's path of
     each, its names' keys as written; by the document's path, the reverse."""
 
-    __slots__ = ("keys", "names")
+    __slots__ = ("keys", "names", "depth")
 
     def __init__(self) -> None:
         self.keys: dict[PathKey, dict[str, str]] = {}
         self.names: dict[PathKey, dict[str, str]] = {}
+        # Below this many parts no mapping is renamed (an item's measures at most).
+        self.depth = 0
 
     def add(self, source: PathKey, path: PathKey, names: dict[str, str]) -> None:
         self.names[source] = names
         self.keys[path] = {name: key for key, name in names.items()}
+        self.depth = max(self.depth, len(path) + 1)
 
     def source(self, path: PathKey) -> PathKey | None:
         """The document's path of a plan's path, or None where the plan has none."""
         keys = self.keys
-        out: list[Any] = []
-        for index, part in enumerate(path):
+        out: list[Any] | None = None
+        for index in range(min(len(path), self.depth)):
             written = keys.get(path[:index])
             if written is not None:
-                part = written.get(part, _ABSENT)
+                part = written.get(path[index], _ABSENT)
                 if part is _ABSENT:
                     return None        # a name the mapping does not hold (a key renamed away)
-            out.append(part)
-        return tuple(out)
+                if out is None:
+                    out = list(path)
+                out[index] = part
+        return path if out is None else tuple(out)
 
     def path(self, source: PathKey) -> PathKey:
         """The plan's path of a document's path."""
@@ -592,14 +597,43 @@ class _Renamed(Mapping[PathKey, Any]):
         self.added[path] = value
 
     def __iter__(self) -> Iterator[PathKey]:
-        for source in self.found:
-            path = self.renames.path(source)
-            if path not in self.added:
-                yield path
-        yield from self.added
+        for path, _ in self._pairs():
+            yield path
+
+    def items(self) -> ItemsView[PathKey, Any]:
+        return _RenamedItems(self)
+
+    def _pairs(self) -> Iterator[tuple[PathKey, Any]]:
+        """Each path and its value, without looking either up again: a plan's
+        last keys (Plan._last_keys) walk all its thousands of positions.
+        Siblings share their parent's path, which is renamed once."""
+        names, added = self.renames.names, self.added
+        parents: dict[PathKey, PathKey] = {}
+        for source, value in self.found.items():
+            if not source:
+                path: PathKey = source
+            else:
+                parent, last = source[:-1], source[-1]
+                mapped = parents.get(parent)
+                if mapped is None:
+                    mapped = parents[parent] = self.renames.path(parent)
+                renamed = names.get(parent)
+                path = mapped + ((renamed.get(last, last) if renamed is not None else last),)
+            if path not in added:
+                yield path, value
+        yield from added.items()
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return sum(1 for _ in self._pairs())
+
+
+class _RenamedItems(ItemsView[PathKey, Any]):
+    """A _Renamed's items, each found once."""
+
+    _mapping: _Renamed
+
+    def __iter__(self) -> Iterator[tuple[PathKey, Any]]:
+        return self._mapping._pairs()
 
 
 # Per level, keys known not to be aliases: a plan's keys are checked in one
