@@ -78,17 +78,21 @@ def items_view(plan: Plan) -> list[dict[str, Any]]:
     """Each item's id, problem, units, status and deadline as the plan wrote
     them, and where the item is (line, and cell or row of a table)."""
     view = []
+    written, locate, place = plan.written, plan.locate, plan.place
     for item in plan.items:
         data = item.data
+        # Most values are texts already: they skip _as_text's call and tests.
+        problem, lead = data.get("problem") or "", data.get("lead_unit") or ""
         units = data.get("responsible_units") or []
-        status = plan.written.get(item.path + ("status",), data.get("status"))
-        view.append({"id": item.id, "problem": _as_text(data.get("problem") or ""),
-                     "lead_unit": _as_text(data.get("lead_unit") or ""),
-                     "responsible_units": [_as_text(u) for u in units] if isinstance(units, list) else [_as_text(units)],
-                     "status": _as_text(status) if status is not None else "",
+        status = written.get(item.path + ("status",), data.get("status")) if written else data.get("status")
+        view.append({"id": item.id, "problem": problem if type(problem) is str else _as_text(problem),
+                     "lead_unit": lead if type(lead) is str else _as_text(lead),
+                     "responsible_units": ([unit if type(unit) is str else _as_text(unit) for unit in units]
+                                           if isinstance(units, list) else [_as_text(units)]),
+                     "status": "" if status is None else status if type(status) is str else _as_text(status),
                      "status_key": str(data.get("status") or ""),     # completed, closed, in-progress, ...
-                     "deadline": item.deadline.text, "line": plan.locate(item.path)[0],
-                     "place": plan.place(item.path)})
+                     "deadline": item.deadline.text, "line": locate(item.path)[0],
+                     "place": place(item.path)})
     return view
 
 

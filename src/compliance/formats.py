@@ -85,11 +85,17 @@ def _write_json(value: Any, level: int, write: Callable[[str], Any]) -> None:
     write(_newline(level) + ("}" if pairs else "]"))
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
 def _streamed(value: list[Any] | tuple[Any, ...] | dict[Any, Any], level: int) -> bool:
     if level < 2 or len(value) > _STREAMED:
         return True
-    children = value.values() if isinstance(value, dict) else value
-    return any(len(child) > _STREAMED for child in children if isinstance(child, (list, tuple, dict)))
+    # A loop rather than any() over a generator: asked of every finding.
+    for child in value.values() if isinstance(value, dict) else value:
+        if isinstance(child, _CONTAINERS) and len(child) > _STREAMED:
+            return True
+    return False
 
 
 def _json_text(value: Any, level: int) -> str:
@@ -110,17 +116,21 @@ def _json_text(value: Any, level: int) -> str:
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        inner = _newline(level + 1)
-        # Strings, most values, skip a call.
-        return ("[" + inner + ("," + inner).join([_quoted(v) if type(v) is str else _json_text(v, level + 1)
-                                                  for v in value]) + _newline(level) + "]")
+        inner, below = _newline(level + 1), level + 1
+        # Strings, None and ints (most values: a finding's line, column,
+        # cell) skip a call; bools and subclasses take the call's tests.
+        return ("[" + inner + ("," + inner).join([
+            _quoted(v) if (kind := type(v)) is str else "null" if v is None
+            else int.__repr__(v) if kind is int else _json_text(v, below) for v in value])
+            + _newline(level) + "]")
     if isinstance(value, dict):
         if not value:
             return "{}"
-        inner = _newline(level + 1)
+        inner, below = _newline(level + 1), level + 1
         return ("{" + inner + ("," + inner).join([
             (_quoted(k) if type(k) is str else _json_key(k)) + ": "
-            + (_quoted(v) if type(v) is str else _json_text(v, level + 1)) for k, v in value.items()])
+            + (_quoted(v) if (kind := type(v)) is str else "null" if v is None
+               else int.__repr__(v) if kind is int else _json_text(v, below)) for k, v in value.items()])
             + _newline(level) + "}")
     raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 

@@ -211,6 +211,8 @@ class Plan:
     def place(self, path: PathKey) -> str | None:
         """The cell or table row of ``path``, or of the nearest part of it
         that has one; None for a YAML or JSON plan."""
+        if not self.places:
+            return None         # a YAML or JSON plan: asked for every finding and item
         while path:
             if path in self.places:
                 return self.places[path]
@@ -232,10 +234,31 @@ class Plan:
             for later in ITEM_ORDER[ITEM_ORDER.index(name) + 1:]:
                 if parent + (later,) in self.keys:
                     return self.keys[parent + (later,)]
-        last = self._last_keys().get(parent)
+        last = self._last_key(parent)
         if last is not None:
             return last
         return self.locate(parent) if parent else (1, 1)
+
+    def _last_key(self, parent: PathKey) -> Pos | None:
+        """The last key written in the mapping at ``parent``, if it has any.
+
+        A YAML or JSON plan's keys are those of its data's mappings, so
+        only the mapping in question is looked at (a plan whose positions
+        are looked up through renames would otherwise walk them all). A
+        table's keys may also hold its empty cells, which the data lacks:
+        all its keys are indexed once.
+        """
+        if self.places:
+            return self._last_keys().get(parent)
+        mapping = value_at(self.data, parent)
+        if not isinstance(mapping, dict):
+            return None
+        keys, last = self.keys, None
+        for name in mapping:
+            pos = keys.get(parent + (name,))
+            if pos is not None and (last is None or pos > last):
+                last = pos
+        return last
 
     def _last_keys(self) -> dict[PathKey, Pos]:
         """The last key written in each mapping, indexed once per plan: a
