@@ -75,6 +75,11 @@ def _seconds(pattern: re.Pattern[str], text: str, tries: int = 2) -> float:
     return best
 
 
+def _times(pattern: re.Pattern[str], long_text: str, tries: int = 2) -> tuple[float, float]:
+    """The best times of the long text and of its first SHORT characters."""
+    return _seconds(pattern, long_text, tries), _seconds(pattern, long_text[:SHORT], tries)
+
+
 def test_patterns_were_found() -> None:
     assert len([n for n in PATTERNS if n.startswith("rule pattern")]) >= 15
     assert {"text._NEGATOR", "quantities._HEADS", "tables._MARK"} <= set(PATTERNS)
@@ -88,8 +93,11 @@ def test_time_grows_linearly_with_the_text(name: str) -> None:
         long_text = (unit * (LONG // len(unit) + 1))[:LONG]
         if _seconds(pattern, long_text, tries=1) < 0.003:     # too quick to be quadratic at this length
             continue
-        long_time = _seconds(pattern, long_text)
-        short_time = _seconds(pattern, long_text[:SHORT])
+        long_time, short_time = _times(pattern, long_text)
+        if long_time > 40 * max(short_time, 5e-4):
+            # A busy machine (CI, a parallel run) can stall one measurement:
+            # a pattern is called quadratic only if it stays slow on a second look.
+            long_time, short_time = _times(pattern, long_text, tries=5)
         if long_time > 40 * max(short_time, 5e-4):
             slow.append(f"{unit!r}: {short_time * 1000:.1f} ms for {SHORT:,} characters, "
                         f"{long_time * 1000:.1f} ms for {LONG:,}")
