@@ -4,7 +4,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test fuzz install clean bench bench-quick bench-million
 
-$(STAMP): pyproject.toml setup.py src/compliance/_cyaml.c
+$(STAMP): pyproject.toml setup.py src/compliance/_cyaml.c src/compliance/_cjson.c
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

@@ -1,5 +1,6 @@
 """Ships the top-level rules/, schemas/ and examples/ inside the package,
-and builds the optional C reader (compliance._cyaml).
+and builds the optional C reader (compliance._cyaml) and JSON writer
+(compliance._cjson).
 
 The user's layout keeps rules and schemas at the repository root, where
 maintainers edit them; a non-editable install must still find them, so the
@@ -32,5 +33,8 @@ class BuildWithData(build_py):
 # cannot be built, the install goes on and plans are read by the Python
 # loop over PyYAML's events (compliance.fastyaml), with the same results.
 READER = Extension("compliance._cyaml", ["src/compliance/_cyaml.c"], libraries=["yaml"], optional=True)
+# The C writer of the engine's facts needs no library; where it cannot be
+# built, compliance.engine.dumps writes them with the json module, alike.
+WRITER = Extension("compliance._cjson", ["src/compliance/_cjson.c"], optional=True)
 
-setup(cmdclass={"build_py": BuildWithData}, ext_modules=[READER])
+setup(cmdclass={"build_py": BuildWithData}, ext_modules=[READER, WRITER])
