@@ -159,3 +159,34 @@ def test_long_texts_are_not_kept_in_the_caches() -> None:
     short, long_ = "短", "长" * 1001
     assert cached(short) is cached(short)            # kept
     assert cached(long_) is not cached(long_)        # computed each time
+
+
+# Shortcuts that stand in for a regex must answer as the regex would: on
+# texts built from the words and characters the regex names, at random.
+_WORDS = ["坚决", "严格", "必须", "要", "应当", "应", "杜绝", "禁止", "避免", "纠正", "制止", "反对", "防止", "防范",
+          "摒弃", "力戒", "不可取", "要不得", "是错误的", "不被允许", "不允许", "行不通", "走不通", "零容忍", "说", "不",
+          '"', ",", ";", ":", "!", "?", "。", "\n", " ", "一刀切", "关停", "公司", "有限公司", "集团", "某", "某某",
+          "厂", "矿", "场", "站", "各", "全", "区", "内", "化工", "砖"]
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 10))) for _ in range(count)]
+
+
+def test_post_negation_shortcut_is_the_pattern() -> None:
+    from compliance import text
+
+    for clause in _random_texts(20000, 11):
+        assert text._post_negated(clause) == bool(text._POST_NEGATION.search(clause)), repr(clause)
+
+
+def test_enterprise_gate_is_necessary() -> None:
+    # names_enterprise skips the regex unless the clause holds 公司, 集团 or 某.
+    from compliance import text
+
+    for clause in _random_texts(20000, 12):
+        if text._ENTERPRISE.search(clause):
+            assert "公司" in clause or "集团" in clause or "某" in clause, repr(clause)
