@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz install clean bench bench-quick bench-million
+.PHONY: demo test fuzz sanitize install clean bench bench-quick bench-million
 
 $(STAMP): pyproject.toml setup.py src/compliance/_cyaml.c src/compliance/_cjson.c
 	python3 -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 # plan files, bytes and command lines; `make test` runs a bounded sample.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
+
+# The C extensions built with AddressSanitizer and UBSan, and the tests that
+# feed them (scripts/sanitize.sh; needs gcc's libasan and libubsan).
+sanitize: $(STAMP)
+	scripts/sanitize.sh
 
 # Benchmarks (benchmarks/run.py): S = 1 plan of 1,000 items, M = 300 plans
 # and L = 3,000 plans of 100 items, each row in a fresh process, beside the
