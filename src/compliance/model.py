@@ -490,32 +490,26 @@ class _Canonical:
             self.places[path] = places[source]
         if numbers and source in numbers:
             self.numbers[path] = numbers[source]
-        if isinstance(value, dict):
-            new_keys = self.keys
-            for key, child in value.items():
-                at, here = source + (key,), path + (key,)
+        mapping = isinstance(value, dict)
+        if not mapping and not isinstance(value, list):
+            return
+        new_keys = self.keys
+        # One loop for a mapping's keys and a list's indexes: only a mapping
+        # has key positions (and blanks).
+        for key, child in (value.items() if mapping else enumerate(value)):
+            at, here = source + (key,), path + (key,)
+            if mapping:
                 new_keys[here] = keys.get(at, _START)
-                if isinstance(child, (list, dict)):
-                    self._positions(child, at, here)
-                    continue
-                values[here] = found.get(at, _START)
-                if places and at in places:
-                    self.places[here] = places[at]
-                if numbers and at in numbers:
-                    self.numbers[here] = numbers[at]
-            if document.blanks:
-                self._blanks(value, source, path, None)
-        elif isinstance(value, list):
-            for index, child in enumerate(value):
-                at, here = source + (index,), path + (index,)
-                if isinstance(child, (list, dict)):
-                    self._positions(child, at, here)
-                    continue
-                values[here] = found.get(at, _START)
-                if places and at in places:
-                    self.places[here] = places[at]
-                if numbers and at in numbers:
-                    self.numbers[here] = numbers[at]
+            if isinstance(child, (list, dict)):
+                self._positions(child, at, here)
+                continue
+            values[here] = found.get(at, _START)
+            if places and at in places:
+                self.places[here] = places[at]
+            if numbers and at in numbers:
+                self.numbers[here] = numbers[at]
+        if mapping and document.blanks:
+            self._blanks(value, source, path, None)
 
     def _blanks(self, out: dict[str, Any], source: PathKey, path: PathKey, aliases: dict[str, str] | None) -> None:
         """A table's empty cells: a missing field is located at its own cell."""
