@@ -7,6 +7,7 @@ the report written.
 
 import sys
 import threading
+import time
 
 
 class TreePeak(threading.Thread):
@@ -16,6 +17,7 @@ class TreePeak(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak = 0
+        self.cpu = 0.0          # this thread's own CPU seconds: not the command's
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -29,6 +31,7 @@ class TreePeak(threading.Thread):
             except OSError:
                 continue
             self.peak = max(self.peak, total)
+            self.cpu = time.thread_time()
 
 
 def _parent(pid: str) -> int:
@@ -78,6 +81,11 @@ def main() -> None:
     stats["rss_tree_mb"] = sampler.peak / 2**20
     stats["rss_main_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stats["rss_worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The CPU seconds of the whole command, its workers included (a pool's
+    # workers are waited for when it shuts down, so they are counted here):
+    # the pipeline's throughput per CPU second, comparable with the stages'.
+    stats["cpu"] = sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                          resource.getrusage(resource.RUSAGE_CHILDREN))) - sampler.cpu
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(stats, handle)
 
