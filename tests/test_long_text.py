@@ -13,10 +13,9 @@ ten times as long, not a hundred.
 from __future__ import annotations
 
 import datetime
-import gc
 import importlib
 import re
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,8 @@ from compliance.check import Run
 from compliance.config import Config
 from compliance.parents import Parents
 from compliance.settings import resolve
+
+from growth import best_seconds, faster_than_linear
 
 MODULES = ("text", "facts", "model", "quantities", "dates", "tables", "waivers", "findings", "read")
 SHORT, LONG = 1_000, 10_000
@@ -61,23 +62,8 @@ def _units(pattern: str) -> list[str]:
     return sorted({*(ch for ch in pattern if ord(ch) > 127), *words, "1", "a", " ", '"', "1名", "、甲", "《法"})
 
 
-def _seconds(pattern: re.Pattern[str], text: str, tries: int = 2) -> float:
-    best = float("inf")
-    gc.disable()        # a collection during findall's thousands of matches is not the pattern's time
-    try:
-        for _ in range(tries):
-            start = time.perf_counter()
-            pattern.search(text)
-            pattern.findall(text)
-            best = min(best, time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
-
-
-def _times(pattern: re.Pattern[str], long_text: str, tries: int = 2) -> tuple[float, float]:
-    """The best times of the long text and of its first SHORT characters."""
-    return _seconds(pattern, long_text, tries), _seconds(pattern, long_text[:SHORT], tries)
+def _search(pattern: re.Pattern[str], text: str) -> Callable[[], object]:
+    return lambda: (pattern.search(text), pattern.findall(text))
 
 
 def test_patterns_were_found() -> None:
@@ -91,14 +77,10 @@ def test_time_grows_linearly_with_the_text(name: str) -> None:
     slow = []
     for unit in _units(pattern.pattern):
         long_text = (unit * (LONG // len(unit) + 1))[:LONG]
-        if _seconds(pattern, long_text, tries=1) < 0.003:     # too quick to be quadratic at this length
+        if best_seconds(_search(pattern, long_text), tries=1) < 0.003:     # too quick to be quadratic at this length
             continue
-        long_time, short_time = _times(pattern, long_text)
-        if long_time > 40 * max(short_time, 5e-4):
-            # A busy machine (CI, a parallel run) can stall one measurement:
-            # a pattern is called quadratic only if it stays slow on a second look.
-            long_time, short_time = _times(pattern, long_text, tries=5)
-        if long_time > 40 * max(short_time, 5e-4):
-            slow.append(f"{unit!r}: {short_time * 1000:.1f} ms for {SHORT:,} characters, "
-                        f"{long_time * 1000:.1f} ms for {LONG:,}")
+        grown = faster_than_linear(_search(pattern, long_text[:SHORT]), _search(pattern, long_text))
+        if grown:
+            slow.append(f"{unit!r}: {grown[0] * 1000:.1f} ms for {SHORT:,} characters, "
+                        f"{grown[1] * 1000:.1f} ms for {LONG:,}")
     assert not slow, f"{name} ({pattern.pattern[:80]}...) grows faster than the text: {slow}"
