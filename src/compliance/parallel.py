@@ -255,15 +255,29 @@ def _check(names: list[str], keep: frozenset[str]) -> tuple[list[PlanResult], di
 _SHARED: dict[Any, Any] = {}
 
 
-def _compact(results: Iterable[PlanResult]) -> Iterator[PlanResult]:
+_TEXTS = ("rule", "requirement", "severity", "message", "file", "plan")
+
+
+def _compact(results: list[PlanResult]) -> Iterator[PlanResult]:
     """Results with the texts every finding of a rule repeats (message,
     citation, requirement) shared rather than copied once per chunk."""
+    # A chunk's findings of one rule hold the same objects (pickle keeps
+    # what the worker shared), so each object is looked up once, by
+    # identity: ``seen`` keeps them, so no identity is reused meanwhile.
+    seen: dict[int, tuple[Any, Any]] = {}
     for result in results:
         for finding in result.findings:
-            for name in ("rule", "requirement", "severity", "message", "file", "plan"):
-                value = getattr(finding, name)
-                object.__setattr__(finding, name, _SHARED.setdefault(value, value))
-            citation = finding.citation
-            key = ("citation", *sorted(citation.items()))
-            object.__setattr__(finding, "citation", _SHARED.setdefault(key, citation))
+            fields = finding.__dict__       # frozen: set as object.__setattr__ would
+            for name in _TEXTS:
+                value = fields[name]
+                known = seen.get(id(value))
+                if known is None:
+                    known = seen[id(value)] = (value, _SHARED.setdefault(value, value))
+                fields[name] = known[1]
+            citation = fields["citation"]
+            known = seen.get(id(citation))
+            if known is None:
+                key = ("citation", *sorted(citation.items()))
+                known = seen[id(citation)] = (citation, _SHARED.setdefault(key, citation))
+            fields["citation"] = known[1]
         yield result
