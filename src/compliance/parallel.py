@@ -147,6 +147,17 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
     return chunks
 
 
+def _fine_tail(chunks: list[list[str]], jobs: int) -> list[list[str]]:
+    """The chunks with the last ``jobs`` of them cut into single plans, so
+    that the workers finish together: otherwise one may wait out the last
+    whole chunk of another (half a chunk's time, on average, of a core
+    idle). A child among them may read its parent plan again: the same plan."""
+    cut = len(chunks) - jobs
+    if cut <= 0:
+        return chunks
+    return chunks[:cut] + [[name] for last in chunks[cut:] for name in last]
+
+
 def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
           keep: frozenset[str]) -> Iterator[PlanResult]:
     """Results in input order. A worker that dies (a crash in a native
@@ -154,7 +165,7 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
     pool is restarted, the chunks it held are checked again one plan at a
     time, and the plan that stops a worker on its own is reported as not
     checked; the other plans are checked as usual."""
-    todo: deque[list[str]] = deque(_chunks(names, chunk))
+    todo: deque[list[str]] = deque(_fine_tail(_chunks(names, chunk), jobs))
     while todo:
         broken = yield from _pool_pass(run, todo, jobs, setup, keep)
         if not broken:
