@@ -229,8 +229,14 @@ def _plan_names(paths: tuple[str, ...], config: Any) -> list[str]:
     def wanted(name: str) -> bool:
         if name == "-":
             return True
+        if config.excluded(name):
+            return False
+        # Resolved only when there is something to compare with: a national
+        # audit's every input would otherwise cost a system call per folder of its path.
+        if not (skip or packs):
+            return True
         path = Path(name).resolve()
-        return not config.excluded(name) and path not in skip and not any(path.is_relative_to(p) for p in packs)
+        return path not in skip and not any(path.is_relative_to(p) for p in packs)
     # In the order of their names, whatever order they were given in: the
     # same inputs give the same report, byte for byte.
     return sorted((name for name in dict.fromkeys(inputs(list(paths))) if wanted(name)), key=_input_order)
@@ -244,7 +250,12 @@ def _input_order(name: str) -> tuple[tuple[str, ...], str]:
     from .check import shown_name
 
     shown = shown_name(name)
-    return PurePosixPath(shown).parts, shown
+    # A relative name with no empty or "." part (what a folder's listing
+    # gives) has its parts as written, without PurePosixPath's parsing.
+    parts = tuple(shown.split("/"))
+    if shown.startswith("/") or "" in parts or "." in parts:
+        parts = PurePosixPath(shown).parts
+    return parts, shown
 
 
 def _config(config_file: str | None, no_config: bool) -> Any:

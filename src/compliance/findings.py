@@ -105,8 +105,14 @@ def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules
     reported once, by the first rule in id order.
     """
     findings: dict[tuple[str, str], Finding] = {}
+    # One citation per rule, shared by its findings: they are sent to and
+    # kept by a batch's main process once rather than once each.
+    citations: dict[str, dict[str, str]] = {}
     for match in sorted(matches, key=lambda m: m.rule):
         rule = rules[match.rule]
+        citation = citations.get(rule.id)
+        if citation is None:
+            citation = citations[rule.id] = _citation(rule)
         subject = subjects[match.key]
         path = _field_path(plan, subject.path, rule.locate)
         line, column = plan.locate(path)
@@ -114,7 +120,7 @@ def locate(plan: Plan, matches: list[Match], subjects: dict[str, Subject], rules
         finding = Finding(rule=rule.id, requirement=rule.requirement, severity=rule.severity, file=plan.file,
                           line=line, column=column, plan=plan.id, item=subject.item, path=path_text(path),
                           message=rule.message.get(lang) or rule.message["zh"],
-                          evidence=_evidence(plan, path, subject.path), citation=_citation(rule),
+                          evidence=_evidence(plan, path, subject.path), citation=citation,
                           cell=plan.place(path))
         findings.setdefault((rule.requirement, finding.path), finding)
     return sorted(findings.values(), key=Finding.sort_key)

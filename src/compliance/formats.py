@@ -28,20 +28,28 @@ if TYPE_CHECKING:
 def report_dict(report: Report) -> dict[str, Any]:
     """The JSON report of contract.md; other formats read the same findings."""
     findings = report.findings
+    return _report_fields(report, [finding.as_dict() for finding in findings], summary(findings))
+
+
+def _report_fields(report: Report, findings: list[Any], counts: dict[str, int]) -> dict[str, Any]:
     return {
         "tool": {"name": "compliance", "version": report.version},
         "profile": report.profile,
         "as_of": report.as_of.isoformat(),
         "plans": [plan.as_dict() for plan in report.plans],
-        "findings": [finding.as_dict() for finding in findings],
-        "summary": summary(findings),
+        "findings": findings,
+        "summary": counts,
         "baseline": report.baseline,
         "manifest": report.manifest,
     }
 
 
 def as_json(report: Report, color: bool = False, lang: str = "zh") -> str:
-    return _indented(report_dict(report))
+    # The findings go in as they are, each written by _finding_json rather
+    # than first made a dictionary (Finding.as_dict) for the general writer:
+    # they are most of a large report, and its serial tail after the workers.
+    findings = report.findings
+    return _indented(_report_fields(report, findings, summary(findings)))
 
 
 def _indented(value: Any) -> str:
@@ -52,7 +60,7 @@ def _indented(value: Any) -> str:
     is written element by element, so a national audit's report is never
     also millions of small strings in a list."""
     out = io.StringIO()
-    _write_json(value, 0, out.write)
+    _write_json(value, 0, out.write, {})
     out.write("\n")
     return out.getvalue()
 
@@ -68,7 +76,15 @@ def _newline(level: int) -> str:
     return _NEWLINES[level] if level < len(_NEWLINES) else "\n" + "  " * level
 
 
-def _write_json(value: Any, level: int, write: Callable[[str], Any]) -> None:
+def _write_json(value: Any, level: int, write: Callable[[str], Any], shared: dict[int, tuple[Any, str]]) -> None:
+    """``shared``: the text of each citation already written, by the
+    citation's identity (a batch's findings of one rule share one), kept
+    with it so that no identity is reused while the text is kept."""
+    if isinstance(value, Finding):
+        # A subclass may say otherwise in its as_dict.
+        write(_finding_json(value, level, shared) if type(value) is Finding
+              else _json_text(value.as_dict(), level))
+        return
     if not (isinstance(value, (list, tuple, dict)) and value and _streamed(value, level)):
         write(_json_text(value, level))
         return
@@ -80,12 +96,45 @@ def _write_json(value: Any, level: int, write: Callable[[str], Any]) -> None:
         if pairs:
             write(_json_key(element[0]) + ": ")
             element = element[1]
-        _write_json(element, level + 1, write)
+        _write_json(element, level + 1, write, shared)
         separator = "," + inner
     write(_newline(level) + ("}" if pairs else "]"))
 
 
 _CONTAINERS = (list, tuple, dict)
+
+# Finding.as_dict's keys in its order, and the text between its values at
+# each depth: a finding is one format of its values' texts.
+_FINDING_KEYS = ("rule", "requirement", "severity", "file", "line", "column", "plan", "item", "path",
+                 "message", "evidence", "citation", "waived", "cell")
+_FINDING_FORMATS: dict[int, str] = {}
+
+
+def _finding_format(level: int) -> str:
+    found = _FINDING_FORMATS.get(level)
+    if found is None:
+        inner = _newline(level + 1).replace("%", "%%")
+        found = _FINDING_FORMATS.setdefault(level, "{" + ",".join(
+            f'{inner}"{key}": %s' for key in _FINDING_KEYS) + _newline(level).replace("%", "%%") + "}")
+    return found
+
+
+def _finding_json(finding: Finding, level: int, shared: dict[int, tuple[Any, str]]) -> str:
+    """``_json_text(finding.as_dict(), level)``, without the dictionary and
+    the general writer's tests of every value's type."""
+    below = level + 1
+    citation, waived = finding.citation, finding.waived
+    written = shared.get(id(citation))
+    if written is None or written[0] is not citation:
+        written = shared[id(citation)] = (citation, _json_text(dict(citation), below))
+    values = (finding.rule, finding.requirement, finding.severity, finding.file, finding.line, finding.column,
+              finding.plan, finding.item, finding.path, finding.message, finding.evidence)
+    # Texts (most values) and ints skip a call; the rest take _json_text's tests.
+    return _finding_format(level) % (
+        *[_quoted(v) if (kind := type(v)) is str else int.__repr__(v) if kind is int
+          else "null" if v is None else _json_text(v, below) for v in values],
+        written[1], _json_text(dict(waived), below) if waived else "null",
+        _quoted(finding.cell) if type(finding.cell) is str else _json_text(finding.cell, below))
 
 
 def _streamed(value: list[Any] | tuple[Any, ...] | dict[Any, Any], level: int) -> bool:

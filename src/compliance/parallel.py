@@ -147,6 +147,17 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
     return chunks
 
 
+def _fine_tail(chunks: list[list[str]], jobs: int) -> list[list[str]]:
+    """The chunks with the last ``jobs`` of them cut into single plans, so
+    that the workers finish together: otherwise one may wait out the last
+    whole chunk of another (half a chunk's time, on average, of a core
+    idle). A child among them may read its parent plan again: the same plan."""
+    cut = len(chunks) - jobs
+    if cut <= 0:
+        return chunks
+    return chunks[:cut] + [[name] for last in chunks[cut:] for name in last]
+
+
 def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
           keep: frozenset[str]) -> Iterator[PlanResult]:
     """Results in input order. A worker that dies (a crash in a native
@@ -154,7 +165,7 @@ def _pool(run: Run, names: list[str], jobs: int, setup: Setup, chunk: int,
     pool is restarted, the chunks it held are checked again one plan at a
     time, and the plan that stops a worker on its own is reported as not
     checked; the other plans are checked as usual."""
-    todo: deque[list[str]] = deque(_chunks(names, chunk))
+    todo: deque[list[str]] = deque(_fine_tail(_chunks(names, chunk), jobs))
     while todo:
         broken = yield from _pool_pass(run, todo, jobs, setup, keep)
         if not broken:
@@ -255,15 +266,29 @@ def _check(names: list[str], keep: frozenset[str]) -> tuple[list[PlanResult], di
 _SHARED: dict[Any, Any] = {}
 
 
-def _compact(results: Iterable[PlanResult]) -> Iterator[PlanResult]:
+_TEXTS = ("rule", "requirement", "severity", "message", "file", "plan")
+
+
+def _compact(results: list[PlanResult]) -> Iterator[PlanResult]:
     """Results with the texts every finding of a rule repeats (message,
     citation, requirement) shared rather than copied once per chunk."""
+    # A chunk's findings of one rule hold the same objects (pickle keeps
+    # what the worker shared), so each object is looked up once, by
+    # identity: ``seen`` keeps them, so no identity is reused meanwhile.
+    seen: dict[int, tuple[Any, Any]] = {}
     for result in results:
         for finding in result.findings:
-            for name in ("rule", "requirement", "severity", "message", "file", "plan"):
-                value = getattr(finding, name)
-                object.__setattr__(finding, name, _SHARED.setdefault(value, value))
-            citation = finding.citation
-            key = ("citation", *sorted(citation.items()))
-            object.__setattr__(finding, "citation", _SHARED.setdefault(key, citation))
+            fields = finding.__dict__       # frozen: set as object.__setattr__ would
+            for name in _TEXTS:
+                value = fields[name]
+                known = seen.get(id(value))
+                if known is None:
+                    known = seen[id(value)] = (value, _SHARED.setdefault(value, value))
+                fields[name] = known[1]
+            citation = fields["citation"]
+            known = seen.get(id(citation))
+            if known is None:
+                key = ("citation", *sorted(citation.items()))
+                known = seen[id(citation)] = (citation, _SHARED.setdefault(key, citation))
+            fields["citation"] = known[1]
         yield result
