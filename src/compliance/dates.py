@@ -45,7 +45,7 @@ MAX_YEAR = 2100
 MAX_TEXT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     """What a deadline field says.
 

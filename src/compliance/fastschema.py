@@ -213,12 +213,33 @@ def _branches(check: Check) -> dict[type, Check]:
 
 
 def _all(checks: list[Check]) -> Check:
-    def check(value: Any) -> bool:
-        for one in checks:
-            if not one(value):
-                return False
-        return True
+    if len(checks) == 2:
+        # Most often a type and a bound ("type": "string", "minLength": 1): no loop.
+        first, second = checks
+
+        def check(value: Any) -> bool:
+            return first(value) and second(value)
+    else:
+        def check(value: Any) -> bool:
+            for one in checks:
+                if not one(value):
+                    return False
+            return True
+    check.parts = checks            # type: ignore[attr-defined]
     return check
+
+
+def _given(check: Check, cls: type) -> Check:
+    """``check`` for values of class ``cls`` only, without the parts of an
+    allOf that are a type taking ``cls`` (they hold for every such value):
+    an id's text branch is its minLength alone."""
+    parts = getattr(check, "parts", None)
+    if parts is None:
+        return check
+    rest = [part for part in parts if not (getattr(part, "only_type", False) and cls in part.accepts)]
+    if len(rest) == len(parts):
+        return check
+    return rest[0] if len(rest) == 1 else _all(rest) if rest else _yes
 
 
 # The classes each JSON type takes (exact classes: a subclass is unsure).
@@ -243,6 +264,7 @@ def _type(argument: Any) -> Check:
             raise Unsure
         return integral and cls is float and value.is_integer()
     check.accepts = accepted        # type: ignore[attr-defined]
+    check.only_type = True          # type: ignore[attr-defined]
     return check
 
 
@@ -342,7 +364,9 @@ def _by_class(subs: list[Check], domains: list[frozenset[type] | None]) -> Check
     """oneOf or anyOf of schemas that take disjoint types: only the one
     taking the value's class can hold, so oneOf is anyOf and the others
     need not be asked."""
-    table = {cls: sub for sub, one in zip(subs, domains) for cls in one or ()}
+    # Each branch is called only with values of its class: a type it
+    # states for that class need not be checked again.
+    table = {cls: _given(sub, cls) for sub, one in zip(subs, domains) for cls in one or ()}
     # A class its schema takes whole (null, or text of any content) is vouched for.
     accepts = frozenset(cls for cls, sub in table.items() if cls in getattr(sub, "accepts", ()))
 
@@ -400,6 +424,18 @@ def _bound(key: str, bound: Any) -> Check:
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
         raise Unsupported(key)
     classes = _CLASSES[applies]
+    if applies == "string":
+        # A text's length bound (an id's minLength) without a call to ``holds``.
+        shorter = key == "minLength"
+
+        def length(value: Any) -> bool:
+            cls = value.__class__
+            if cls is str:
+                return not len(value) < bound if shorter else not len(value) > bound
+            if cls not in _KNOWN:
+                raise Unsure
+            return True
+        return length
 
     def check(value: Any) -> bool:
         cls = value.__class__

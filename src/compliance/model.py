@@ -144,7 +144,7 @@ _REMEDIATION_CLAUSE = re.compile(
     r"安装|收集|处置|清运|封堵|疏浚|补植|督促|落实|督办")
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     """One text a rule reads, in its original and matching views."""
 
@@ -159,7 +159,7 @@ class Text:
         return cls(original, *textmod.views(original))
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     path: PathKey
     text: Text
@@ -169,7 +169,7 @@ class Measure:
     legal_basis: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     index: int
     id: str
@@ -180,13 +180,13 @@ class Item:
     target: Text
 
 
-@dataclass
+@dataclass(slots=True)
 class Hosting:
     path: PathKey
     text: Text
 
 
-@dataclass
+@dataclass(slots=True)
 class Accountability:
     index: int
     path: PathKey
