@@ -3,6 +3,7 @@ findings; each is valid for the tool that reads it; --format/--output pairs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -21,7 +22,7 @@ from compliance.waivers import META_RULES
 from compliance.check import Report
 from compliance.cli import FORMAT_NAMES, main
 from compliance.findings import Finding, PlanResult
-from compliance.formats import FORMATS, _indented, _md, as_github, as_junit, as_markdown
+from compliance.formats import FORMATS, _indented, _md, as_github, as_junit, as_markdown, report_dict
 from compliance.profiles import active_rules, load_profile
 from conftest import ROOT, plan_yaml, run_cli
 
@@ -420,3 +421,23 @@ def test_json_writer_deep_long_and_odd_values() -> None:
     for bad in (object(), {("a",): 1}, [datetime.date(2024, 1, 1)]):
         with pytest.raises(TypeError):
             _indented(bad)
+
+
+_TEXTS = st.text() | st.sampled_from(["", "%s", "%%", "中文\n\"\\", "\ud800"])
+_FINDINGS = st.builds(
+    finding, rule=_TEXTS, file=_TEXTS, line=st.integers() | st.none(), column=st.integers(min_value=0) | st.none(),
+    item=_TEXTS | st.none(), path=_TEXTS, message=_TEXTS, evidence=_TEXTS,
+    citation=st.dictionaries(_TEXTS, _TEXTS, max_size=4),
+    waived=st.none() | st.dictionaries(_TEXTS, _TEXTS | st.none(), max_size=3),
+    cell=st.none() | _TEXTS | st.dictionaries(_TEXTS, st.integers() | _TEXTS, max_size=3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FINDINGS, max_size=6), st.booleans())
+def test_json_report_writes_each_finding_as_its_dictionary(findings: list[Finding], shared: bool) -> None:
+    # as_json writes a finding from its fields (formats._finding_json), a
+    # rule's shared citation once: the same text as its as_dict through json.
+    if shared:
+        findings = [dataclasses.replace(one, citation=findings[0].citation) for one in findings]
+    report = hand_report(*findings)
+    assert FORMATS["json"](report) == json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
