@@ -166,7 +166,76 @@ def test_positions_and_paths_are_left_to_no_collector() -> None:
 
     document = fastyaml._document_c("a: [1, {b: x}]\nc: 2\n", _Converter("p.yaml", DEFAULT_LIMITS, ""))
     assert document is not None
-    for table in (document.values, document.keys):
+    for positions in (document.values, document.keys):
+        assert not gc.is_tracked(positions._layout)
+        assert not gc.is_tracked(positions[("a",)])
+        table = positions.table()
         assert not gc.is_tracked(table)
         assert not any(gc.is_tracked(path) or gc.is_tracked(where) for path, where in table.items())
     assert gc.is_tracked(document.value)        # the plan's own containers stay tracked
+
+
+def _near(path: tuple) -> list[tuple]:
+    """Paths next to ``path``: below it, beside it, of another type."""
+    parent = path[:-1]
+    near = [path + ("text",), path + (0,), path + (1,), path + (True,), path + (0.0,), path + ("0",), path + (-1,),
+            parent + ("zz",), parent + (10**30,), parent + (999,), parent + (None,)]
+    if path and isinstance(path[-1], int) and not isinstance(path[-1], bool):
+        near += [parent + (float(path[-1]),), parent + (str(path[-1]),), parent + (path[-1] + 1,)]
+    return near
+
+
+@pytest.mark.parametrize("text", [
+    "a: [1, {b: x, c: [y, [z, 2]]}]\nd: 2024-06-30\ne: |\n  block\n  text\nf: {}\ng: []\n",
+    "- [[1], 2]\n- {a: {b: {c: 1}}}\n- ''\n-\n",
+    "scalar\n",
+    "[]\n",
+    "{12: a, '13': b, true: c, 中文: {问题: 1}}\n",
+    "".join(f"k{n}:\n  - v{n}\n  - {{x: {n}}}\n" for n in range(300)),
+])
+def test_positions_are_found_by_path_as_the_dicts_hold_them(text: str) -> None:
+    # The C reader's positions are looked up by walking its layout, without
+    # the dicts; every path, and paths beside them, as the dicts answer.
+    _, values, keys, _ = _slow(text)
+    for expected, key in ((values, False), (keys, True)):
+        paths = list(values) + [path for known in values for path in _near(known)] + [(), ("a", "b", "c", "d")]
+        positions = _c(text)[2 if key else 1]
+        for path in paths:
+            assert positions.get(path, "none") == expected.get(path, "none"), path
+            assert (path in positions) == (path in expected), path
+        assert positions._table is None                 # none of that made the dict
+        assert positions == expected and dict(positions) == expected and list(positions) == list(expected)
+
+
+def test_positions_set_are_held_apart_then_kept_in_the_dict() -> None:
+    positions = _c("a: x\nb: [1]\n")[1]
+    positions[("a", 0)] = positions[("a",)]             # as the model makes a bare measure a list
+    positions[("b",)] = (9, 9)
+    assert positions[("a", 0)] == (1, 4) and positions[("b",)] == (9, 9) and ("a", 0) in positions
+    assert list(positions.items()) == [((), (1, 1)), (("a",), (1, 4)), (("b",), (9, 9)), (("b", 0), (2, 5)),
+                                       (("a", 0), (1, 4))]
+    del positions[("a",)]
+    assert ("a",) not in positions and len(positions) == 4
+    with pytest.raises(KeyError):
+        positions[("zz",)]
+    with pytest.raises(TypeError):
+        positions.get(["a"])                            # unhashable, as a dict says
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(positions)) == positions.table() == copy.deepcopy(positions)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml")),
+                         ids=lambda path: path.name)
+def test_example_plans_positions_are_found_by_path(path: Path) -> None:
+    text = read.decode(path.read_bytes(), str(path))
+    document = fastyaml._document_c(text, _Converter(str(path), DEFAULT_LIMITS, text))
+    if document is None:
+        pytest.skip("declined by the C reader")
+    _, values, keys, _ = _slow(text)
+    for expected, positions in ((values, document.values), (keys, document.keys)):
+        for known in values:
+            for path_near in (known, *_near(known)):
+                assert positions.get(path_near) == expected.get(path_near), path_near
+        assert positions._table is None and positions == expected

@@ -262,10 +262,10 @@ def _document_c(text: str, converter: Any, utf8: bytes | None = None) -> Any:
                          functools.partial(_doubt, text), _ASCII_RESOLVERS)
     if made is None:
         return None
-    from .read import Document
+    from .read import Document, Positions
 
-    value, values, keys, numbers = made
-    return Document(converter.name, value, values, keys, numbers=numbers)
+    value, layout, numbers = made
+    return Document(converter.name, value, Positions(layout, False), Positions(layout, True), numbers=numbers)
 
 
 class _Decline(Exception):

@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Iterator, MutableMapping
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -49,6 +49,79 @@ DEFAULT_LIMITS = Limits()
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
 # Excel ledgers, Word tables and CSV files, read by compliance.tables.
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")
+
+
+_MISSING = object()
+
+
+class Positions(MutableMapping[PathKey, Pos]):
+    """Where each value (or each key) of a plan read by the C reader is
+    written: the dict the Python loop makes, found by path when asked.
+
+    A plan has thousands of values and keys, and a check asks where a few
+    hundred of them are (to locate its findings); a tuple for each path and
+    each position, and the dicts of them, cost a third of reading the plan.
+    The C reader keeps the positions in a flat array instead
+    (compliance._cyaml.Layout), which a path is walked down. What is set
+    here is held apart; anything but a lookup (iterating, counting,
+    comparing) makes the dict once, in the same order, and uses it."""
+
+    __slots__ = ("_layout", "_key", "_added", "_table")
+
+    def __init__(self, layout: Any, key: bool) -> None:
+        self._layout = layout
+        self._key = key
+        self._added: dict[PathKey, Pos] | None = None
+        self._table: dict[PathKey, Pos] | None = None
+
+    def get(self, path: PathKey, default: Any = None) -> Any:
+        if self._table is not None:
+            return self._table.get(path, default)
+        if self._added and path in self._added:
+            return self._added[path]
+        found = self._layout.find(path, self._key)
+        return default if found is None else found
+
+    def __getitem__(self, path: PathKey) -> Pos:
+        found = self.get(path, _MISSING)
+        if found is _MISSING:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return self.get(path, _MISSING) is not _MISSING  # type: ignore[arg-type]
+
+    def __setitem__(self, path: PathKey, where: Pos) -> None:
+        if self._table is not None:
+            self._table[path] = where
+        else:
+            if self._added is None:
+                self._added = {}
+            self._added[path] = where
+
+    def __delitem__(self, path: PathKey) -> None:
+        del self.table()[path]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def __repr__(self) -> str:
+        return repr(self.table())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.table(),)
+
+    def table(self) -> dict[PathKey, Pos]:
+        """Every path's position, as a dict (made on first use)."""
+        if self._table is None:
+            self._table = self._layout.table(self._key)
+            if self._added:
+                self._table.update(self._added)
+            self._added = None
+        return self._table
 
 
 @dataclass
