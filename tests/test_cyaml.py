@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from compliance import fastyaml, read
+from compliance.errors import UserError
 from compliance.read import DEFAULT_LIMITS, _Composer, _Converter
 
 pytestmark = pytest.mark.skipif(fastyaml._cyaml is None or not fastyaml.AVAILABLE, reason="no C reader")
@@ -104,19 +105,81 @@ def test_printable_is_the_pattern() -> None:
         assert read._printable_utf8(text.encode("utf-8")) == (read._NON_PRINTABLE.search(text) is None), repr(text)
 
 
+def test_unchanged_is_the_patterns() -> None:
+    # What read._load_utf8 leaves to the text's path: what _NON_PRINTABLE finds, and what parse changes or
+    # fastyaml declines (NUL, tab, U+2028, U+2029, NEL, U+FEFF); other characters sharing their lead bytes pass.
+    rng = random.Random(8)
+    characters = ["a", "\t", "\n", "\r", "\x85", "\x80", "\x84", "\x86", "\x9f", "\xa0", "\x00", "\x0b", "\x1f", "\x7f",
+                  "\ufffe", "\uffff", "\ufffd", "\ufeff", "\ufefe", "\uff0c", "中", "\U00010000", "\u2028", "\u2029",
+                  "\u2027", "\u202a", "\u201c", "\u2014", "\u3000"]
+    for _ in range(20000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 40)))
+        expected = read._NON_PRINTABLE.search(text) is None and not any(c in text for c in "\x00\t\u2028\u2029\x85\ufeff")
+        assert fastyaml.cyaml_unchanged(text.encode("utf-8")) == expected, repr(text)
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb: 中文\n", "é: ü\n", "a: '\U00010000'\n" * 9, "k: " + "中" * 1000 + "\n",
+                                  "a: |\n  x\n  y\n", "{a: , b: 1}\n", "- [a, ]\n"])
+def test_characters_are_counted_as_the_text_has_them(text: str) -> None:
+    # The C reader counts the characters of the bytes itself (the end it is otherwise given).
+    data = text.encode("utf-8")
+    converter = _Converter("p.yaml", DEFAULT_LIMITS, "")
+    assert fastyaml.document_utf8(data, converter) == fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS,
+                                                                                             text))
+    without_break = data.rstrip(b"\n")            # an empty value at the very end is declined, as ever
+    assert fastyaml.document_utf8(b"a:", _Converter("p.yaml", DEFAULT_LIMITS, "")) is None
+    assert (fastyaml.document_utf8(without_break, _Converter("p.yaml", DEFAULT_LIMITS, ""))
+            == fastyaml._document_c(without_break.decode(), _Converter("p.yaml", DEFAULT_LIMITS, without_break.decode())))
+
+
 @pytest.mark.parametrize("data", [
     "\ufeffa: 1\nb: 中\n".encode("utf-8"),       # a BOM: the text is not the bytes
+    "a: 1\nb: \ufeff中\n".encode("utf-8"),       # U+FEFF inside: PyYAML's
+    "\ufffea: 1\n".encode("utf-8"),
+    "  \u3000\n".encode("utf-8"),                 # blank, as str.strip says
+    "\x1c\n".encode("utf-8"),
+    "\n\n# c\na: 1\n".encode("utf-8"),
+    "a: 1\x85b: 2\n".encode("utf-8"),
+    "a: 1\u2029b\n".encode("utf-8"),
+    "a: 1\x00\n".encode("utf-8"),
+    b"a: \xff\xfe\n",                          # not UTF-8: GB18030 or an error, as decode says
+    b"a: \xe4\xb8\n",
+    b"a: \xed\xa0\x80\n",                        # a surrogate, which libyaml refuses as the decoder does
+    b"a: \xc0\xaf\n",
+    b"\xff\xfea\x00:\x00 \x001\x00\n\x00",         # UTF-16 with a BOM
+    "a: |\n  block 中\n  text\nb: {c: , d: 1}\nf: [x, ]\n".encode("utf-8"),
+    "a: 1\t2\nb: x\n".encode("utf-8"),          # a tab inside a value becomes a space
     "a: 1\t2\nb: x\n".encode("utf-8"),          # a tab inside a value becomes a space
     "a: 1\u2028b\n".encode("utf-8"),
     "a: x\x0by\n".encode("utf-8"),
     "a: 整改\n".encode("gb18030"),
 ])
 def test_load_reads_the_text_it_decoded(data: bytes, tmp_path: Path) -> None:
+    # Read from the bytes where it can (read._load_utf8), else from the text: alike, or the same error.
+    for name in ("p.yaml", "p.json"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        try:
+            text = read.decode(data, str(path))
+            parsed = read.parse(text, str(path))
+        except UserError as error:
+            with pytest.raises(UserError) as raised:
+                read.load(str(path))
+            assert str(raised.value) == str(error)
+            continue
+        loaded = read.load(str(path))
+        assert ((loaded.value, loaded.values, loaded.keys, loaded.numbers)
+                == (parsed.value, parsed.values, parsed.keys, parsed.numbers))
+
+
+def test_load_reads_a_plan_from_its_bytes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_bytes(data)
-    text = read.decode(data, str(path))
-    loaded, parsed = read.load(str(path)), read.parse(text, str(path))
-    assert (loaded.value, loaded.values, loaded.keys) == (parsed.value, parsed.values, parsed.keys)
+    # A block scalar and an empty value in a flow mapping: the text is decoded for the C reader's questions.
+    path.write_text("a: 1\nb: |\n  中\nc: {e: 2, d}\n", encoding="utf-8")
+    monkeypatch.setattr(read, "_decode", lambda *args: pytest.fail("decoded"))
+    document = read.load(str(path))
+    assert document.value == {"a": 1, "b": "中\n", "c": {"e": 2, "d": None}}
+    assert document.values[("b",)] == (3, 3) and document.numbers == {("a",): "1", ("c", "e"): "2"}
 
 
 def test_scalars_past_ascii_are_decoded_as_python_does() -> None:

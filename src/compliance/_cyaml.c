@@ -184,8 +184,8 @@ static PyObject *extend(PyObject *path, PyObject *last)
  * copies it at the end; here one quick pass finds the number of characters
  * (bytes that do not continue one) and the widest lead byte, which tells
  * the width of the widest character, and a second writes the characters
- * into a str of that width. ASCII, and anything not valid UTF-8 (libyaml
- * gives none), is CPython's to decode (and to refuse). */
+ * into a str of that width. ASCII is copied as it is; anything not valid
+ * UTF-8 (libyaml gives none) is CPython's to decode (and to refuse). */
 static PyObject *decode(const yaml_char_t *text, size_t length)
 {
     Py_ssize_t count = 0;
@@ -194,7 +194,13 @@ static PyObject *decode(const yaml_char_t *text, size_t length)
         count += (text[i] & 0xC0) != 0x80;
         top = text[i] > top ? text[i] : top;
     }
-    if (top < 0x80 || top >= 0xF5)
+    if (top < 0x80) {                   /* ASCII: copied as it is */
+        PyObject *ascii = PyUnicode_New((Py_ssize_t)length, 0x7F);
+        if (ascii != NULL && length > 0)
+            memcpy(PyUnicode_1BYTE_DATA(ascii), text, length);
+        return ascii;
+    }
+    if (top >= 0xF5)
         return PyUnicode_DecodeUTF8((const char *)text, (Py_ssize_t)length, "strict");
     /* Leads C2-C3 start U+0080-U+00FF; up to EF, at most U+FFFF; F0-F4, beyond. */
     Py_UCS4 widest = top < 0xC4 ? 0xFF : top < 0xF0 ? 0xFFFF : 0x10FFFF;
@@ -765,6 +771,23 @@ static int know_first(Context *context)
     return 0;
 }
 
+/* The characters of valid UTF-8: the bytes that do not continue one
+ * (10xxxxxx), counted eight at a time. */
+static Py_ssize_t characters(const unsigned char *data, Py_ssize_t size)
+{
+    Py_ssize_t continuing = 0, i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t word;
+        memcpy(&word, data + i, 8);
+        /* 1 in each byte that continues a character; the product sums them into the top byte. */
+        uint64_t ones = (word & ~(word << 1) & 0x8080808080808080ull) >> 7;
+        continuing += (Py_ssize_t)((ones * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < size; i++)
+        continuing += (data[i] & 0xC0) == 0x80;
+    return size - continuing;
+}
+
 /* A Layout with room for about `nodes` nodes. */
 static Layout *new_layout(Py_ssize_t nodes)
 {
@@ -972,6 +995,8 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (know_first(&context) < 0)
         return NULL;
+    if (context.end < 0)
+        context.end = characters((const unsigned char *)data, size);
     Frame *stack = PyMem_Calloc((size_t)context.max_depth + 2, sizeof(Frame));
     if (stack == NULL)
         return PyErr_NoMemory();
@@ -990,6 +1015,9 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     }
     parser_ready = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, (size_t)size);
+    /* The bytes are UTF-8 (without a BOM, which the caller excludes): libyaml
+     * need not guess, and never reads them as UTF-16. */
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     status = OK;
     while (status == OK && !finished) {
         yaml_event_t event;
@@ -1055,6 +1083,46 @@ static PyObject *printable(PyObject *Py_UNUSED(module), PyObject *arg)
     return PyBool_FromLong(clean);
 }
 
+/* The bytes `unchanged` stops at: those `printable` does, a tab, and the
+ * lead byte of U+2028 and U+2029 (0xE2), which needs the bytes after it. */
+static unsigned char special[256];
+
+/* Whether UTF-8 bytes hold no character compliance.read.parse replaces or
+ * looks at again before reading: none _NON_PRINTABLE finds, no NUL, tab,
+ * U+2028, U+2029, NEL or U+FEFF. One pass, as printable's. */
+static PyObject *unchanged(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *data = view.buf;
+    Py_ssize_t size = view.len, i = 0;
+    int clean = 1;
+    while (clean) {
+        while (i + 8 <= size && !(special[data[i]] | special[data[i + 1]] | special[data[i + 2]]
+                                  | special[data[i + 3]] | special[data[i + 4]] | special[data[i + 5]]
+                                  | special[data[i + 6]] | special[data[i + 7]]))
+            i += 8;
+        while (i < size && !special[data[i]])
+            i++;
+        if (i >= size)
+            break;
+        unsigned char byte = data[i];
+        if (byte == 0xC2)           /* U+0080-U+009F: the C1 controls and NEL */
+            clean = !(i + 1 < size && data[i + 1] >= 0x80 && data[i + 1] <= 0x9F);
+        else if (byte == 0xEF)      /* U+FEFF, U+FFFE, U+FFFF */
+            clean = !(i + 2 < size && ((data[i + 1] == 0xBB && data[i + 2] == 0xBF)
+                                       || (data[i + 1] == 0xBF && (data[i + 2] == 0xBE || data[i + 2] == 0xBF))));
+        else if (byte == 0xE2)      /* U+2028, U+2029 */
+            clean = !(i + 2 < size && data[i + 1] == 0x80 && (data[i + 2] == 0xA8 || data[i + 2] == 0xA9));
+        else                        /* a C0 control (NUL, tab), DEL */
+            clean = 0;
+        i++;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(clean);
+}
+
 static PyMethodDef methods[] = {
     {"values", values, METH_VARARGS,
      "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False)\n"
@@ -1064,6 +1132,10 @@ static PyMethodDef methods[] = {
      "printable(utf8)\n"
      "--\n\n"
      "Whether UTF-8 bytes hold no character compliance.read._NON_PRINTABLE replaces."},
+    {"unchanged", unchanged, METH_O,
+     "unchanged(utf8)\n"
+     "--\n\n"
+     "Whether UTF-8 bytes hold no character compliance.read.parse replaces or looks at again."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1077,6 +1149,8 @@ PyMODINIT_FUNC PyInit__cyaml(void)
     for (int byte = 0; byte < 0x20; byte++)
         suspect[byte] = byte != '\t' && byte != '\n' && byte != '\r';
     suspect[0x7F] = suspect[0xC2] = suspect[0xEF] = 1;
+    memcpy(special, suspect, sizeof special);
+    special['\t'] = special[0xE2] = 1;
     if (STR_TAG == NULL || MERGE_TAG == NULL || resolved == NULL || PyType_Ready(&LayoutType) < 0)
         return NULL;
     PyObject *created = PyModule_Create(&module);

@@ -313,12 +313,33 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
 
         return load_table(name, limits)
     data = read_bytes(name, limits)
-    text, utf8 = _decode(data, name)
-    # The bytes are the text's UTF-8 when they were UTF-8 without a BOM (which decoding drops).
-    bytes_of_text = data if utf8 and not data.startswith(codecs.BOM_UTF8) else None
-    document = parse(text, name, limits, printable=utf8 and _printable_utf8(data), utf8=bytes_of_text)
+    document = _load_utf8(data, name, limits)
+    if document is None:
+        text, utf8 = _decode(data, name)
+        # The bytes are the text's UTF-8 when they were UTF-8 without a BOM (which decoding drops).
+        bytes_of_text = data if utf8 and not data.startswith(codecs.BOM_UTF8) else None
+        document = parse(text, name, limits, printable=utf8 and _printable_utf8(data), utf8=bytes_of_text)
     document.raw = data
     return document
+
+
+# Not blank, and no BOM: a BOM can only start the bytes, and a plan that
+# starts (after ASCII spacing) with printable ASCII has none.
+_STARTS_PRINTABLE = re.compile(b"[ \t\n\r\x0b\x0c]*[!-~]").match
+
+
+def _load_utf8(data: bytes, name: str, limits: Limits) -> Document | None:
+    """parse()'s Document of a YAML plan's bytes, read by the C reader
+    without decoding them to a str first (a tenth of reading a plan), where
+    parse() would read the text as it is: not blank, no character it
+    replaces or looks at again (fastyaml.cyaml_unchanged: a NUL, a tab, a
+    line separator, U+FEFF), none YAML refuses. Else None (and the bytes are
+    decoded and parsed as ever); invalid UTF-8 stops libyaml, as it does the
+    decoder, before the C reader answers."""
+    if (name.lower().endswith(".json") or fastyaml.cyaml_unchanged is None or not _STARTS_PRINTABLE(data)
+            or not fastyaml.cyaml_unchanged(data)):
+        return None
+    return fastyaml.document_utf8(data, _Converter(name, limits))
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
