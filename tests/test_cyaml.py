@@ -302,3 +302,32 @@ def test_example_plans_positions_are_found_by_path(path: Path) -> None:
             for path_near in (known, *_near(known)):
                 assert positions.get(path_near) == expected.get(path_near), path_near
         assert positions._table is None and positions == expected
+
+
+def test_iso_dates_are_text_without_the_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plain 2024-06-30 is a timestamp, which stays text: the C reader tells it without asking;
+    # anything else date-like is asked about (or is a string) as before, and all read as the slow path does.
+    assert fastyaml._ISO_DATES
+    rng = random.Random(5)
+    shapes = ["2024-06-30", "0000-00-00", "9999-99-99", "2024-6-30", "2024-06-3", "20240630", "2024-06-301",
+              "2024-06-30 12:00:00", "2024-06-30T12:00:00Z", "2024_06_30", "-2024-06-30", "2024-06-3a", "12:30:00",
+              "2024.06", "1_000", "0x1F", "2024-06-30中"]
+    calls: list[str] = []
+    other = fastyaml._other
+    monkeypatch.setattr(fastyaml, "_other", lambda *args: calls.append(args[2]) or other(*args))
+    for shape in shapes:
+        for text in (f"a: {shape}\n", f"a: [{shape}, x]\n", f"{shape}: a\n", f"a: '{shape}'\n", f"a: !!str {shape}\n",
+                     f"a: {{b: {shape}}}\n", f"- {shape}\n- {shape}\n"):
+            calls.clear()
+            fast = fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS, text))
+            if fast is None:
+                continue
+            assert _typed(fast.value) == _typed(_slow(text)[0]) and (fast.values, fast.keys, fast.numbers) == _slow(text)[1:]
+            if shape == "2024-06-30" and not text.startswith(shape):
+                assert calls == []
+    for _ in range(2000):
+        value = "".join(rng.choice("0123456789-:. T") for _ in range(10))
+        text = f"a: {value}\nb: [{value}]\n"
+        fast = fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS, text))
+        if fast is not None:
+            assert _typed(fast.value) == _typed(_slow(text)[0]), repr(value)

@@ -72,6 +72,7 @@ typedef struct {
     unsigned char first_ascii[128];
     int first_all_ascii;
     int ascii_resolvers;  /* no implicit resolver matches a text with a character past ASCII */
+    int iso_dates;        /* a plain 2024-06-30 resolves as a timestamp, which stays text */
 } Context;
 
 static PyObject *STR_TAG, *MERGE_TAG;
@@ -550,6 +551,22 @@ static int block_pair(PyObject *where, int32_t *line, int32_t *column)
     return OK;
 }
 
+/* Whether a value is a plain, untagged date written 2024-06-30: with
+ * iso_dates, the timestamp resolver's and no other's (a number has no
+ * dash inside), and a timestamp stays text (read._Converter.scalar).
+ * Plans write deadlines so, each its own: no cache of answers holds them. */
+static int iso_date(Context *context, yaml_event_t *event, PyObject *tag)
+{
+    const unsigned char *text = event->data.scalar.value;
+    if (!context->iso_dates || tag != NULL || event->data.scalar.tag != NULL || !event->data.scalar.plain_implicit
+            || event->data.scalar.quoted_implicit || event->data.scalar.length != 10)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+            return 0;
+    return 1;
+}
+
 static int scalar_value(Context *context, Frame *stack, Py_ssize_t depth, yaml_event_t *event, PyObject *tag,
                         PyObject *raw, int string, PyObject *block_position, Py_ssize_t *nodes, PyObject **root)
 {
@@ -564,7 +581,7 @@ static int scalar_value(Context *context, Frame *stack, Py_ssize_t depth, yaml_e
         return ERROR;
     PyObject *value = NULL, *answer = NULL, *here = NULL;
     status = ERROR;
-    if (string) {
+    if (string || iso_date(context, event, tag)) {
         value = Py_NewRef(raw);
     } else {
         answer = resolve(context, event, tag, raw, 0);
@@ -984,10 +1001,10 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     const char *data;
     Py_ssize_t size;
     Context context;
-    context.ascii_resolvers = 0;
-    if (!PyArg_ParseTuple(args, "y#nnnnUOOO|p", &data, &size, &context.end, &context.max_depth,
+    context.ascii_resolvers = context.iso_dates = 0;
+    if (!PyArg_ParseTuple(args, "y#nnnnUOOO|pp", &data, &size, &context.end, &context.max_depth,
                           &context.max_nodes, &context.max_string, &context.first, &context.other, &context.block,
-                          &context.doubt, &context.ascii_resolvers))
+                          &context.doubt, &context.ascii_resolvers, &context.iso_dates))
         return NULL;
     if (context.max_depth < 0 || context.max_depth > 100000) {
         PyErr_SetString(PyExc_ValueError, "max_depth out of range");
@@ -1125,7 +1142,8 @@ static PyObject *unchanged(PyObject *Py_UNUSED(module), PyObject *arg)
 
 static PyMethodDef methods[] = {
     {"values", values, METH_VARARGS,
-     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False)\n"
+     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False,\n"
+     "       iso_dates=False)\n"
      "--\n\n"
      "(root, layout, numbers) of a YAML text, or None where compliance.fastyaml._values declines."},
     {"printable", printable, METH_O,

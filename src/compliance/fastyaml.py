@@ -84,6 +84,15 @@ def _matches_ascii_only(pattern: re.Pattern[str]) -> bool:
 _ASCII_RESOLVERS = all(_matches_ascii_only(regexp) for regexp in
                        {id(regexp): regexp for resolvers in Resolver.yaml_implicit_resolvers.values()
                         for _tag, regexp in resolvers}.values())
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Whether a plain scalar written 2024-06-30 is a timestamp to the resolver,
+# as PyYAML's are (float and int come first for a digit, and match no dash
+# inside): a timestamp stays text, which the C reader then tells without
+# asking (plans' deadlines are so written, and few of them repeat).
+_ISO_DATES = (all([tag for tag, _regexp in Resolver.yaml_implicit_resolvers.get(digit, [])]
+                  == ["tag:yaml.org,2002:float", "tag:yaml.org,2002:int", _TIMESTAMP] for digit in "0123456789")
+              and all(_RESOLVE(ScalarNode, date, (True, False)) == _TIMESTAMP
+                      for date in ("2024-06-30", "0000-00-00", "9999-99-99", "1000-01-01")))
 # A plain scalar inside a flow collection that is empty, or holds a
 # character the two scanners treat differently there (libyaml reads
 # [a?b] and [a:b] as one scalar each; PyYAML stops at the ?).
@@ -261,7 +270,7 @@ def _document_c(text: str, converter: Any, utf8: bytes | None = None) -> Any:
     limits = converter.limits
     made = _cyaml.values(data, len(text), limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
                          functools.partial(_other, converter), functools.partial(_block, converter, text),
-                         functools.partial(_doubt, text), _ASCII_RESOLVERS)
+                         functools.partial(_doubt, text), _ASCII_RESOLVERS, _ISO_DATES)
     if made is None:
         return None
     from .read import Document, Positions
@@ -292,7 +301,8 @@ def document_utf8(data: bytes, converter: Any) -> Any:
     made = _cyaml.values(data, -1, limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
                          functools.partial(_other, converter),
                          lambda index, line, column: _block(converter, text(), index, line, column),
-                         lambda raw, index, is_value: _doubt(text(), raw, index, is_value), _ASCII_RESOLVERS)
+                         lambda raw, index, is_value: _doubt(text(), raw, index, is_value), _ASCII_RESOLVERS,
+                         _ISO_DATES)
     if made is None:
         return None
     from .read import Document, Positions
