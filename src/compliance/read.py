@@ -12,9 +12,10 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, MutableMapping
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -60,7 +61,7 @@ class Positions(MutableMapping[PathKey, Pos]):
 
     A plan has thousands of values and keys, and a check asks where a few
     hundred of them are (to locate its findings); a tuple for each path and
-    each position, and the dicts of them, cost a third of reading the plan.
+    each position, and the dicts of them, cost a fifth of reading the plan.
     The C reader keeps the positions in a flat array instead
     (compliance._cyaml.Layout), which a path is walked down. What is set
     here is held apart; anything but a lookup (iterating, counting,
@@ -330,7 +331,7 @@ _STARTS_PRINTABLE = re.compile(b"[ \t\n\r\x0b\x0c]*[!-~]").match
 
 def _load_utf8(data: bytes, name: str, limits: Limits) -> Document | None:
     """parse()'s Document of a YAML plan's bytes, read by the C reader
-    without decoding them to a str first (a tenth of reading a plan), where
+    without decoding them to a str first (a twentieth of reading a plan), where
     parse() would read the text as it is: not blank, no character it
     replaces or looks at again (fastyaml.cyaml_unchanged: a NUL, a tab, a
     line separator, U+FEFF), none YAML refuses. Else None (and the bytes are
