@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from compliance import fastyaml, read
+from compliance.errors import UserError
 from compliance.read import DEFAULT_LIMITS, _Composer, _Converter
 
 pytestmark = pytest.mark.skipif(fastyaml._cyaml is None or not fastyaml.AVAILABLE, reason="no C reader")
@@ -104,19 +105,81 @@ def test_printable_is_the_pattern() -> None:
         assert read._printable_utf8(text.encode("utf-8")) == (read._NON_PRINTABLE.search(text) is None), repr(text)
 
 
+def test_unchanged_is_the_patterns() -> None:
+    # What read._load_utf8 leaves to the text's path: what _NON_PRINTABLE finds, and what parse changes or
+    # fastyaml declines (NUL, tab, U+2028, U+2029, NEL, U+FEFF); other characters sharing their lead bytes pass.
+    rng = random.Random(8)
+    characters = ["a", "\t", "\n", "\r", "\x85", "\x80", "\x84", "\x86", "\x9f", "\xa0", "\x00", "\x0b", "\x1f", "\x7f",
+                  "\ufffe", "\uffff", "\ufffd", "\ufeff", "\ufefe", "\uff0c", "中", "\U00010000", "\u2028", "\u2029",
+                  "\u2027", "\u202a", "\u201c", "\u2014", "\u3000"]
+    for _ in range(20000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randint(0, 40)))
+        expected = read._NON_PRINTABLE.search(text) is None and not any(c in text for c in "\x00\t\u2028\u2029\x85\ufeff")
+        assert fastyaml.cyaml_unchanged(text.encode("utf-8")) == expected, repr(text)
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb: 中文\n", "é: ü\n", "a: '\U00010000'\n" * 9, "k: " + "中" * 1000 + "\n",
+                                  "a: |\n  x\n  y\n", "{a: , b: 1}\n", "- [a, ]\n"])
+def test_characters_are_counted_as_the_text_has_them(text: str) -> None:
+    # The C reader counts the characters of the bytes itself (the end it is otherwise given).
+    data = text.encode("utf-8")
+    converter = _Converter("p.yaml", DEFAULT_LIMITS, "")
+    assert fastyaml.document_utf8(data, converter) == fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS,
+                                                                                             text))
+    without_break = data.rstrip(b"\n")            # an empty value at the very end is declined, as ever
+    assert fastyaml.document_utf8(b"a:", _Converter("p.yaml", DEFAULT_LIMITS, "")) is None
+    assert (fastyaml.document_utf8(without_break, _Converter("p.yaml", DEFAULT_LIMITS, ""))
+            == fastyaml._document_c(without_break.decode(), _Converter("p.yaml", DEFAULT_LIMITS, without_break.decode())))
+
+
 @pytest.mark.parametrize("data", [
     "\ufeffa: 1\nb: 中\n".encode("utf-8"),       # a BOM: the text is not the bytes
+    "a: 1\nb: \ufeff中\n".encode("utf-8"),       # U+FEFF inside: PyYAML's
+    "\ufffea: 1\n".encode("utf-8"),
+    "  \u3000\n".encode("utf-8"),                 # blank, as str.strip says
+    "\x1c\n".encode("utf-8"),
+    "\n\n# c\na: 1\n".encode("utf-8"),
+    "a: 1\x85b: 2\n".encode("utf-8"),
+    "a: 1\u2029b\n".encode("utf-8"),
+    "a: 1\x00\n".encode("utf-8"),
+    b"a: \xff\xfe\n",                          # not UTF-8: GB18030 or an error, as decode says
+    b"a: \xe4\xb8\n",
+    b"a: \xed\xa0\x80\n",                        # a surrogate, which libyaml refuses as the decoder does
+    b"a: \xc0\xaf\n",
+    b"\xff\xfea\x00:\x00 \x001\x00\n\x00",         # UTF-16 with a BOM
+    "a: |\n  block 中\n  text\nb: {c: , d: 1}\nf: [x, ]\n".encode("utf-8"),
+    "a: 1\t2\nb: x\n".encode("utf-8"),          # a tab inside a value becomes a space
     "a: 1\t2\nb: x\n".encode("utf-8"),          # a tab inside a value becomes a space
     "a: 1\u2028b\n".encode("utf-8"),
     "a: x\x0by\n".encode("utf-8"),
     "a: 整改\n".encode("gb18030"),
 ])
 def test_load_reads_the_text_it_decoded(data: bytes, tmp_path: Path) -> None:
+    # Read from the bytes where it can (read._load_utf8), else from the text: alike, or the same error.
+    for name in ("p.yaml", "p.json"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        try:
+            text = read.decode(data, str(path))
+            parsed = read.parse(text, str(path))
+        except UserError as error:
+            with pytest.raises(UserError) as raised:
+                read.load(str(path))
+            assert str(raised.value) == str(error)
+            continue
+        loaded = read.load(str(path))
+        assert ((loaded.value, loaded.values, loaded.keys, loaded.numbers)
+                == (parsed.value, parsed.values, parsed.keys, parsed.numbers))
+
+
+def test_load_reads_a_plan_from_its_bytes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_bytes(data)
-    text = read.decode(data, str(path))
-    loaded, parsed = read.load(str(path)), read.parse(text, str(path))
-    assert (loaded.value, loaded.values, loaded.keys) == (parsed.value, parsed.values, parsed.keys)
+    # A block scalar and an empty value in a flow mapping: the text is decoded for the C reader's questions.
+    path.write_text("a: 1\nb: |\n  中\nc: {e: 2, d}\n", encoding="utf-8")
+    monkeypatch.setattr(read, "_decode", lambda *args: pytest.fail("decoded"))
+    document = read.load(str(path))
+    assert document.value == {"a": 1, "b": "中\n", "c": {"e": 2, "d": None}}
+    assert document.values[("b",)] == (3, 3) and document.numbers == {("a",): "1", ("c", "e"): "2"}
 
 
 def test_scalars_past_ascii_are_decoded_as_python_does() -> None:
@@ -166,7 +229,105 @@ def test_positions_and_paths_are_left_to_no_collector() -> None:
 
     document = fastyaml._document_c("a: [1, {b: x}]\nc: 2\n", _Converter("p.yaml", DEFAULT_LIMITS, ""))
     assert document is not None
-    for table in (document.values, document.keys):
+    for positions in (document.values, document.keys):
+        assert not gc.is_tracked(positions._layout)
+        assert not gc.is_tracked(positions[("a",)])
+        table = positions.table()
         assert not gc.is_tracked(table)
         assert not any(gc.is_tracked(path) or gc.is_tracked(where) for path, where in table.items())
     assert gc.is_tracked(document.value)        # the plan's own containers stay tracked
+
+
+def _near(path: tuple) -> list[tuple]:
+    """Paths next to ``path``: below it, beside it, of another type."""
+    parent = path[:-1]
+    near = [path + ("text",), path + (0,), path + (1,), path + (True,), path + (0.0,), path + ("0",), path + (-1,),
+            parent + ("zz",), parent + (10**30,), parent + (999,), parent + (None,)]
+    if path and isinstance(path[-1], int) and not isinstance(path[-1], bool):
+        near += [parent + (float(path[-1]),), parent + (str(path[-1]),), parent + (path[-1] + 1,)]
+    return near
+
+
+@pytest.mark.parametrize("text", [
+    "a: [1, {b: x, c: [y, [z, 2]]}]\nd: 2024-06-30\ne: |\n  block\n  text\nf: {}\ng: []\n",
+    "- [[1], 2]\n- {a: {b: {c: 1}}}\n- ''\n-\n",
+    "scalar\n",
+    "[]\n",
+    "{12: a, '13': b, true: c, 中文: {问题: 1}}\n",
+    "".join(f"k{n}:\n  - v{n}\n  - {{x: {n}}}\n" for n in range(300)),
+])
+def test_positions_are_found_by_path_as_the_dicts_hold_them(text: str) -> None:
+    # The C reader's positions are looked up by walking its layout, without
+    # the dicts; every path, and paths beside them, as the dicts answer.
+    _, values, keys, _ = _slow(text)
+    for expected, key in ((values, False), (keys, True)):
+        paths = list(values) + [path for known in values for path in _near(known)] + [(), ("a", "b", "c", "d")]
+        positions = _c(text)[2 if key else 1]
+        for path in paths:
+            assert positions.get(path, "none") == expected.get(path, "none"), path
+            assert (path in positions) == (path in expected), path
+        assert positions._table is None                 # none of that made the dict
+        assert positions == expected and dict(positions) == expected and list(positions) == list(expected)
+
+
+def test_positions_set_are_held_apart_then_kept_in_the_dict() -> None:
+    positions = _c("a: x\nb: [1]\n")[1]
+    positions[("a", 0)] = positions[("a",)]             # as the model makes a bare measure a list
+    positions[("b",)] = (9, 9)
+    assert positions[("a", 0)] == (1, 4) and positions[("b",)] == (9, 9) and ("a", 0) in positions
+    assert list(positions.items()) == [((), (1, 1)), (("a",), (1, 4)), (("b",), (9, 9)), (("b", 0), (2, 5)),
+                                       (("a", 0), (1, 4))]
+    del positions[("a",)]
+    assert ("a",) not in positions and len(positions) == 4
+    with pytest.raises(KeyError):
+        positions[("zz",)]
+    with pytest.raises(TypeError):
+        positions.get(["a"])                            # unhashable, as a dict says
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(positions)) == positions.table() == copy.deepcopy(positions)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml")),
+                         ids=lambda path: path.name)
+def test_example_plans_positions_are_found_by_path(path: Path) -> None:
+    text = read.decode(path.read_bytes(), str(path))
+    document = fastyaml._document_c(text, _Converter(str(path), DEFAULT_LIMITS, text))
+    if document is None:
+        pytest.skip("declined by the C reader")
+    _, values, keys, _ = _slow(text)
+    for expected, positions in ((values, document.values), (keys, document.keys)):
+        for known in values:
+            for path_near in (known, *_near(known)):
+                assert positions.get(path_near) == expected.get(path_near), path_near
+        assert positions._table is None and positions == expected
+
+
+def test_iso_dates_are_text_without_the_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plain 2024-06-30 is a timestamp, which stays text: the C reader tells it without asking;
+    # anything else date-like is asked about (or is a string) as before, and all read as the slow path does.
+    assert fastyaml._ISO_DATES
+    rng = random.Random(5)
+    shapes = ["2024-06-30", "0000-00-00", "9999-99-99", "2024-6-30", "2024-06-3", "20240630", "2024-06-301",
+              "2024-06-30 12:00:00", "2024-06-30T12:00:00Z", "2024_06_30", "-2024-06-30", "2024-06-3a", "12:30:00",
+              "2024.06", "1_000", "0x1F", "2024-06-30中"]
+    calls: list[str] = []
+    other = fastyaml._other
+    monkeypatch.setattr(fastyaml, "_other", lambda *args: calls.append(args[2]) or other(*args))
+    for shape in shapes:
+        for text in (f"a: {shape}\n", f"a: [{shape}, x]\n", f"{shape}: a\n", f"a: '{shape}'\n", f"a: !!str {shape}\n",
+                     f"a: {{b: {shape}}}\n", f"- {shape}\n- {shape}\n"):
+            calls.clear()
+            fast = fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS, text))
+            if fast is None:
+                continue
+            assert _typed(fast.value) == _typed(_slow(text)[0]) and (fast.values, fast.keys, fast.numbers) == _slow(text)[1:]
+            if shape == "2024-06-30" and not text.startswith(shape):
+                assert calls == []
+    for _ in range(2000):
+        value = "".join(rng.choice("0123456789-:. T") for _ in range(10))
+        text = f"a: {value}\nb: [{value}]\n"
+        fast = fastyaml._document_c(text, _Converter("p.yaml", DEFAULT_LIMITS, text))
+        if fast is not None:
+            assert _typed(fast.value) == _typed(_slow(text)[0]), repr(value)

@@ -27,29 +27,52 @@
 
 typedef struct {
     PyObject *container;  /* dict or list (owned) */
-    PyObject *path;       /* tuple (owned) */
+    PyObject *at;         /* the key or index it has in the enclosing container (owned), NULL for the root */
     PyObject *pending;    /* mapping: the key waiting for its value (owned) or NULL */
-    PyObject *pending_path; /* mapping: path + (pending,), as entered in keys (owned) or NULL */
-    Py_hash_t pending_hash; /* its hash, for values (a tuple does not keep its hash) */
+    int32_t pending_line, pending_column; /* where that key is written */
     Py_ssize_t index;     /* sequence: the next index */
+    Py_ssize_t node;      /* the container's node in the layout */
     int mapping;
     int flow;
     Py_ssize_t size_hint; /* the entries of the last mapping closed at this depth (siblings are alike) */
 } Frame;
 
+/* Where each value of a document is written, and each key, found by path
+ * when asked (compliance.read.Positions). A plan has thousands of values
+ * and a check asks where a few hundred of them are: a dict of path tuples
+ * to position tuples, one entry for each value and each key, cost more
+ * than the reading of the values themselves. Here a value is a node of a
+ * flat array in document order (a collection's nodes follow it, `size` in
+ * all), which a path is walked down. */
+enum { SCALAR_NODE, MAPPING_NODE, SEQUENCE_NODE };
+
+typedef struct {
+    PyObject *key;        /* the key whose value it is (owned), or NULL (the root, an item of a list) */
+    Py_ssize_t size;      /* the nodes of its subtree, itself included */
+    int32_t line, column, key_line, key_column;  /* 1-based, as Python is given them */
+    int kind;
+} Node;
+
+typedef struct {
+    PyObject_HEAD
+    Node *nodes;
+    Py_ssize_t count, capacity;
+} Layout;
+
+static PyTypeObject LayoutType;
+
 typedef struct {
     Py_ssize_t end, max_depth, max_nodes, max_string;
     PyObject *first;      /* the first characters an implicit resolver may apply to */
     PyObject *other, *block, *doubt;
-    PyObject *values, *keys, *numbers;
+    Layout *layout;
+    PyObject *numbers;
     /* Whether each ASCII character is in `first`, and whether `first` is all
      * ASCII (then a scalar starting with any other character is a string). */
     unsigned char first_ascii[128];
     int first_all_ascii;
     int ascii_resolvers;  /* no implicit resolver matches a text with a character past ASCII */
-    /* The last line number made: a key and its value share their line. */
-    size_t line;
-    PyObject *line_number;
+    int iso_dates;        /* a plain 2024-06-30 resolves as a timestamp, which stays text */
 } Context;
 
 static PyObject *STR_TAG, *MERGE_TAG;
@@ -60,29 +83,24 @@ enum { OK = 0, DECLINE = 1, ERROR = -1 };
 static void frame_clear(Frame *frame)
 {
     Py_CLEAR(frame->container);
-    Py_CLEAR(frame->path);
+    Py_CLEAR(frame->at);
     Py_CLEAR(frame->pending);
-    Py_CLEAR(frame->pending_path);
 }
 
 /* A tuple of ints and strs can be in no reference cycle: the collector
  * untracks one when it first meets it. Positions and paths (keys are strs)
  * are untracked when made instead, so it never walks them, nor the
- * values, keys and numbers dicts, which then hold nothing tracked. */
+ * tables and numbers dicts, which then hold nothing tracked. */
 static PyObject *untracked(PyObject *tuple)
 {
     PyObject_GC_UnTrack(tuple);
     return tuple;
 }
 
-static PyObject *position(Context *context, yaml_mark_t mark)
+/* (line, column), a new reference. */
+static PyObject *pair_of(int32_t line_number, int32_t column_number)
 {
-    if (context->line_number == NULL || context->line != mark.line) {
-        Py_XDECREF(context->line_number);
-        context->line_number = PyLong_FromSize_t(mark.line + 1);
-        context->line = mark.line;
-    }
-    PyObject *line = Py_XNewRef(context->line_number), *column = PyLong_FromSize_t(mark.column + 1);
+    PyObject *line = PyLong_FromLong(line_number), *column = PyLong_FromLong(column_number);
     PyObject *pair = (line && column) ? PyTuple_New(2) : NULL;
     if (pair == NULL) {
         Py_XDECREF(line);
@@ -167,8 +185,8 @@ static PyObject *extend(PyObject *path, PyObject *last)
  * copies it at the end; here one quick pass finds the number of characters
  * (bytes that do not continue one) and the widest lead byte, which tells
  * the width of the widest character, and a second writes the characters
- * into a str of that width. ASCII, and anything not valid UTF-8 (libyaml
- * gives none), is CPython's to decode (and to refuse). */
+ * into a str of that width. ASCII is copied as it is; anything not valid
+ * UTF-8 (libyaml gives none) is CPython's to decode (and to refuse). */
 static PyObject *decode(const yaml_char_t *text, size_t length)
 {
     Py_ssize_t count = 0;
@@ -177,7 +195,13 @@ static PyObject *decode(const yaml_char_t *text, size_t length)
         count += (text[i] & 0xC0) != 0x80;
         top = text[i] > top ? text[i] : top;
     }
-    if (top < 0x80 || top >= 0xF5)
+    if (top < 0x80) {                   /* ASCII: copied as it is */
+        PyObject *ascii = PyUnicode_New((Py_ssize_t)length, 0x7F);
+        if (ascii != NULL && length > 0)
+            memcpy(PyUnicode_1BYTE_DATA(ascii), text, length);
+        return ascii;
+    }
+    if (top >= 0xF5)
         return PyUnicode_DecodeUTF8((const char *)text, (Py_ssize_t)length, "strict");
     /* Leads C2-C3 start U+0080-U+00FF; up to EF, at most U+FFFF; F0-F4, beyond. */
     Py_UCS4 widest = top < 0xC4 ? 0xFF : top < 0xF0 ? 0xFFFF : 0x10FFFF;
@@ -395,14 +419,15 @@ static void keep_key(KeySlot *slot, KeySlot *other, yaml_event_t *event, PyObjec
     memcpy(slot->text, event->data.scalar.value, slot->length);
 }
 
-/* Counts a value and checks the limits the Python loop checks. */
-static int count(Context *context, Py_ssize_t *nodes, PyObject *here)
+/* Counts a value and checks the limits the Python loop checks; `length`:
+ * the length of its path. */
+static int count(Context *context, Py_ssize_t *nodes, Py_ssize_t length)
 {
     *nodes += 1;
-    return (PyTuple_GET_SIZE(here) > context->max_depth || *nodes > context->max_nodes) ? DECLINE : OK;
+    return (length > context->max_depth || *nodes > context->max_nodes) ? DECLINE : OK;
 }
 
-/* Puts a value into the open collection; `here` is its path. */
+/* Puts a value into the open collection. */
 static int place(Frame *frame, PyObject *value, PyObject **root)
 {
     if (frame->container == NULL) {
@@ -414,7 +439,6 @@ static int place(Frame *frame, PyObject *value, PyObject **root)
         if (PyDict_SetItem(frame->container, frame->pending, value) < 0)
             return ERROR;
         Py_CLEAR(frame->pending);
-        Py_CLEAR(frame->pending_path);
         return OK;
     }
     if (PyList_Append(frame->container, value) < 0)
@@ -423,57 +447,64 @@ static int place(Frame *frame, PyObject *value, PyObject **root)
     return OK;
 }
 
-/* dict[path] = value, where `hash` is the path's hash or -1 if not known yet. */
-static int set_at(PyObject *dict, PyObject *path, PyObject *value, Py_hash_t hash)
+/* The layout's node for the value about to be placed in the open
+ * collection (a mapping's pending key is its key); its index, or -1. */
+static Py_ssize_t add_node(Context *context, Frame *frame, int kind, int32_t line, int32_t column)
 {
-#if PY_VERSION_HEX < 0x030D0000
-    if (hash != -1)
-        return _PyDict_SetItem_KnownHash(dict, path, value, hash);
-#endif
-    return PyDict_SetItem(dict, path, value);
-}
-
-/* The path of the value about to be placed in the open collection, and
- * its hash where known (else -1). */
-static PyObject *path_here(Frame *frame, Py_hash_t *hash)
-{
-    *hash = -1;
-    if (frame->container == NULL)
-        return PyTuple_New(0);
-    if (frame->mapping) {               /* the key's path, made for keys */
-        *hash = frame->pending_hash;
-        return Py_NewRef(frame->pending_path);
+    Layout *layout = context->layout;
+    if (layout->count == layout->capacity) {
+        Py_ssize_t capacity = layout->capacity < 64 ? 64 : layout->capacity * 2;
+        Node *grown = PyMem_Realloc(layout->nodes, (size_t)capacity * sizeof(Node));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        layout->nodes = grown;
+        layout->capacity = capacity;
     }
-    PyObject *index = PyLong_FromSsize_t(frame->index);
-    if (index == NULL)
-        return NULL;
-    PyObject *here = extend(frame->path, index);
-    Py_DECREF(index);
-    return here;
+    Node *node = &layout->nodes[layout->count];
+    int keyed = frame->container != NULL && frame->mapping;
+    node->key = keyed ? Py_NewRef(frame->pending) : NULL;
+    node->key_line = keyed ? frame->pending_line : 0;
+    node->key_column = keyed ? frame->pending_column : 0;
+    node->line = line;
+    node->column = column;
+    node->size = 1;
+    node->kind = kind;
+    return layout->count++;
 }
 
-/* Enters a key (a new reference, taken) into keys and makes it the pending one. */
-static int add_key(Context *context, Frame *frame, yaml_event_t *event, PyObject *key)
+/* The path of the value about to be placed in stack[depth]'s collection:
+ * only a number's is made, for the numbers dict. */
+static PyObject *path_here(Frame *stack, Py_ssize_t depth)
+{
+    PyObject *path = PyTuple_New(depth);
+    if (path == NULL || depth == 0)
+        return path;
+    for (Py_ssize_t i = 2; i <= depth; i++)     /* stack[1] holds the root, which has no key or index */
+        PyTuple_SET_ITEM(path, i - 2, Py_NewRef(stack[i].at));
+    Frame *frame = &stack[depth];
+    PyObject *last = frame->mapping ? Py_NewRef(frame->pending) : PyLong_FromSsize_t(frame->index);
+    if (last == NULL) {
+        Py_DECREF(path);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(path, depth - 1, last);
+    return untracked(path);
+}
+
+/* Makes a key (a new reference, taken) the pending one, with its position. */
+static int add_key(Frame *frame, yaml_event_t *event, PyObject *key)
 {
     int duplicate = PyDict_Contains(frame->container, key);
     if (duplicate != 0) {
         Py_DECREF(key);
         return duplicate < 0 ? ERROR : DECLINE;
     }
-    PyObject *here = extend(frame->path, key);
-    PyObject *where = position(context, event->start_mark);
-    Py_hash_t hash = here == NULL ? -1 : PyObject_Hash(here);
-    int status = (hash == -1 || where == NULL || set_at(context->keys, here, where, hash) < 0) ? ERROR : OK;
-    Py_XDECREF(where);
-    if (status == OK) {
-        frame->pending = key;
-        frame->pending_path = here;
-        frame->pending_hash = hash;
-    } else {
-        Py_DECREF(key);
-        Py_XDECREF(here);
-    }
-    return status;
+    frame->pending = key;
+    frame->pending_line = (int32_t)event->start_mark.line + 1;
+    frame->pending_column = (int32_t)event->start_mark.column + 1;
+    return OK;
 }
 
 static int scalar_key(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
@@ -497,49 +528,86 @@ static int scalar_key(Context *context, Frame *frame, yaml_event_t *event, PyObj
     }
     if (slot != NULL)
         keep_key(slot, other, event, &key);
-    return add_key(context, frame, event, key);
+    return add_key(frame, event, key);
 }
 
-static int scalar_value(Context *context, Frame *frame, yaml_event_t *event, PyObject *tag, PyObject *raw,
-                        int string, PyObject *block_position, Py_ssize_t *nodes, PyObject **root)
+/* A block scalar's position as the Python side gave it: (line, column). */
+static int block_pair(PyObject *where, int32_t *line, int32_t *column)
 {
+    if (!PyTuple_CheckExact(where) || PyTuple_GET_SIZE(where) != 2 || !PyLong_CheckExact(PyTuple_GET_ITEM(where, 0))
+            || !PyLong_CheckExact(PyTuple_GET_ITEM(where, 1))) {
+        PyErr_SetString(PyExc_TypeError, "block() must return (line, column)");
+        return ERROR;
+    }
+    long first = PyLong_AsLong(PyTuple_GET_ITEM(where, 0)), second = PyLong_AsLong(PyTuple_GET_ITEM(where, 1));
+    if (PyErr_Occurred())
+        return ERROR;
+    if (first < 0 || first > INT32_MAX || second < 0 || second > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "block position out of range");
+        return ERROR;
+    }
+    *line = (int32_t)first;
+    *column = (int32_t)second;
+    return OK;
+}
+
+/* Whether a value is a plain, untagged date written 2024-06-30: with
+ * iso_dates, the timestamp resolver's and no other's (a number has no
+ * dash inside), and a timestamp stays text (read._Converter.scalar).
+ * Plans write deadlines so, each its own: no cache of answers holds them. */
+static int iso_date(Context *context, yaml_event_t *event, PyObject *tag)
+{
+    const unsigned char *text = event->data.scalar.value;
+    if (!context->iso_dates || tag != NULL || event->data.scalar.tag != NULL || !event->data.scalar.plain_implicit
+            || event->data.scalar.quoted_implicit || event->data.scalar.length != 10)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+            return 0;
+    return 1;
+}
+
+static int scalar_value(Context *context, Frame *stack, Py_ssize_t depth, yaml_event_t *event, PyObject *tag,
+                        PyObject *raw, int string, PyObject *block_position, Py_ssize_t *nodes, PyObject **root)
+{
+    Frame *frame = &stack[depth];
     if (frame->container == NULL && *root != NULL)
         return DECLINE;
-    Py_hash_t hash;
-    PyObject *here = path_here(frame, &hash);
-    if (here == NULL)
-        return ERROR;
-    int status = count(context, nodes, here);
-    PyObject *value = NULL, *answer = NULL, *where = NULL;
+    int status = count(context, nodes, depth);
     if (status != OK)
-        goto done;
+        return status;
+    int32_t line = (int32_t)event->start_mark.line + 1, column = (int32_t)event->start_mark.column + 1;
+    if (block_position != NULL && block_pair(block_position, &line, &column) != OK)
+        return ERROR;
+    PyObject *value = NULL, *answer = NULL, *here = NULL;
     status = ERROR;
-    if (string) {
-        value = raw;
-        Py_INCREF(value);
+    if (string || iso_date(context, event, tag)) {
+        value = Py_NewRef(raw);
     } else {
         answer = resolve(context, event, tag, raw, 0);
         if (answer == NULL)
             goto done;
-        value = PyTuple_GET_ITEM(answer, 0);
-        Py_INCREF(value);
-        if (PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1)) && set_at(context->numbers, here, raw, hash) < 0)
+        value = Py_NewRef(PyTuple_GET_ITEM(answer, 0));
+        int number = PyObject_IsTrue(PyTuple_GET_ITEM(answer, 1));
+        if (number < 0)
+            goto done;
+        if (number && ((here = path_here(stack, depth)) == NULL || PyDict_SetItem(context->numbers, here, raw) < 0))
             goto done;
     }
-    where = block_position ? (Py_INCREF(block_position), block_position) : position(context, event->start_mark);
-    if (where == NULL || set_at(context->values, here, where, hash) < 0)
+    if (add_node(context, frame, SCALAR_NODE, line, column) < 0)
         goto done;
     status = place(frame, value, root);
 done:
-    Py_DECREF(here);
+    Py_XDECREF(here);
     Py_XDECREF(value);
     Py_XDECREF(answer);
-    Py_XDECREF(where);
     return status;
 }
 
-static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssize_t *nodes, PyObject **root)
+static int on_scalar(Context *context, Frame *stack, Py_ssize_t depth, yaml_event_t *event, Py_ssize_t *nodes,
+                     PyObject **root)
 {
+    Frame *frame = &stack[depth];
     yaml_mark_t mark = event->start_mark;
     if (event->data.scalar.anchor != NULL || (Py_ssize_t)mark.index >= context->end)
         return DECLINE;
@@ -554,7 +622,7 @@ static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssi
     if (slot != NULL) {
         PyObject *key = known_key(slot, other, event);
         if (key != NULL)
-            return add_key(context, frame, event, key);
+            return add_key(frame, event, key);
     }
     PyObject *raw = decode(event->data.scalar.value, event->data.scalar.length);
     if (raw == NULL)
@@ -588,7 +656,7 @@ static int on_scalar(Context *context, Frame *frame, yaml_event_t *event, Py_ssi
     if (is_key)
         status = scalar_key(context, frame, event, tag, raw, string, slot, other);
     else
-        status = scalar_value(context, frame, event, tag, raw, string, block_position, nodes, root);
+        status = scalar_value(context, stack, depth, event, tag, raw, string, block_position, nodes, root);
 done:
     Py_DECREF(raw);
     Py_XDECREF(tag);
@@ -623,37 +691,40 @@ static int on_start(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
         return DECLINE;
     if (frame->container != NULL && frame->mapping && frame->pending == NULL)
         return DECLINE;                         /* a collection as a key */
-    Py_hash_t hash;
-    PyObject *here = path_here(frame, &hash);
-    if (here == NULL)
-        return ERROR;
-    int status = count(context, nodes, here);
-    /* The stack has max_depth + 2 frames: a path longer than max_depth has declined above. */
-    if (status != OK || *depth + 1 >= context->max_depth + 2) {
-        Py_DECREF(here);
+    /* The stack has max_depth + 2 frames: a path longer than max_depth declines here. */
+    if (count(context, nodes, *depth) != OK || *depth + 1 >= context->max_depth + 2)
         return DECLINE;
-    }
+    /* Its key or index in the enclosing collection: paths of numbers below are made of these. */
+    PyObject *at = frame->container == NULL ? NULL
+                   : frame->mapping ? Py_NewRef(frame->pending) : PyLong_FromSsize_t(frame->index);
+    if (frame->container != NULL && at == NULL)
+        return ERROR;
     PyObject *created = opens_mapping ? new_dict(stack[*depth + 1].size_hint) : PyList_New(0);
-    PyObject *where = position(context, event->start_mark);
-    if (created == NULL || where == NULL || set_at(context->values, here, where, hash) < 0
-            || place(frame, created, root) < 0) {
+    Py_ssize_t node = created == NULL ? -1
+                      : add_node(context, frame, opens_mapping ? MAPPING_NODE : SEQUENCE_NODE,
+                                 (int32_t)event->start_mark.line + 1, (int32_t)event->start_mark.column + 1);
+    if (node < 0 || place(frame, created, root) < 0) {
         Py_XDECREF(created);
-        Py_XDECREF(where);
-        Py_DECREF(here);
+        Py_XDECREF(at);
         return ERROR;
     }
-    Py_DECREF(where);
     *depth += 1;
     Frame *opened = &stack[*depth];
     opened->container = created;
-    opened->path = here;
+    opened->at = at;
     opened->pending = NULL;
-    opened->pending_path = NULL;
     opened->index = 0;
+    opened->node = node;
     opened->mapping = opens_mapping;
     opened->flow = opens_mapping ? event->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                                  : event->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
     return OK;
+}
+
+/* Lines and columns are kept as int32 (a text is at most max_bytes long). */
+static int fits(yaml_mark_t mark)
+{
+    return mark.line < INT32_MAX - 1 && mark.column < INT32_MAX - 1;
 }
 
 static int on_event(Context *context, Frame *stack, Py_ssize_t *depth, yaml_event_t *event, Py_ssize_t *nodes,
@@ -661,16 +732,17 @@ static int on_event(Context *context, Frame *stack, Py_ssize_t *depth, yaml_even
 {
     switch (event->type) {
     case YAML_SCALAR_EVENT:
-        return on_scalar(context, &stack[*depth], event, nodes, root);
+        return fits(event->start_mark) ? on_scalar(context, stack, *depth, event, nodes, root) : DECLINE;
     case YAML_MAPPING_START_EVENT:
     case YAML_SEQUENCE_START_EVENT:
-        return on_start(context, stack, depth, event, nodes, root);
+        return fits(event->start_mark) ? on_start(context, stack, depth, event, nodes, root) : DECLINE;
     case YAML_MAPPING_END_EVENT:
     case YAML_SEQUENCE_END_EVENT:
         if (*depth == 0 || (stack[*depth].mapping && stack[*depth].pending != NULL))
             return DECLINE;
         if (stack[*depth].mapping)
             stack[*depth].size_hint = PyDict_GET_SIZE(stack[*depth].container);
+        context->layout->nodes[stack[*depth].node].size = context->layout->count - stack[*depth].node;
         frame_clear(&stack[*depth]);
         *depth -= 1;
         return OK;
@@ -716,15 +788,223 @@ static int know_first(Context *context)
     return 0;
 }
 
+/* The characters of valid UTF-8: the bytes that do not continue one
+ * (10xxxxxx), counted eight at a time. */
+static Py_ssize_t characters(const unsigned char *data, Py_ssize_t size)
+{
+    Py_ssize_t continuing = 0, i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t word;
+        memcpy(&word, data + i, 8);
+        /* 1 in each byte that continues a character; the product sums them into the top byte. */
+        uint64_t ones = (word & ~(word << 1) & 0x8080808080808080ull) >> 7;
+        continuing += (Py_ssize_t)((ones * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < size; i++)
+        continuing += (data[i] & 0xC0) == 0x80;
+    return size - continuing;
+}
+
+/* A Layout with room for about `nodes` nodes. */
+static Layout *new_layout(Py_ssize_t nodes)
+{
+    Layout *layout = PyObject_New(Layout, &LayoutType);
+    if (layout == NULL)
+        return NULL;
+    layout->count = 0;
+    layout->capacity = nodes < 64 ? 64 : nodes;
+    layout->nodes = PyMem_Malloc((size_t)layout->capacity * sizeof(Node));
+    if (layout->nodes == NULL) {
+        layout->capacity = 0;
+        Py_DECREF(layout);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    return layout;
+}
+
+static void layout_dealloc(Layout *self)
+{
+    for (Py_ssize_t i = 0; i < self->count; i++)
+        Py_XDECREF(self->nodes[i].key);
+    PyMem_Free(self->nodes);
+    PyObject_Free(self);
+}
+
+/* Whether `part` of a path names a mapping's `key` (a str), as the path's
+ * == would: the same str, equal text, or whatever part's == says. */
+static int names_key(PyObject *part, PyObject *key)
+{
+    if (part == key)
+        return 1;
+    if (PyUnicode_CheckExact(part) && PyUnicode_CheckExact(key))
+        return PyUnicode_GET_LENGTH(part) == PyUnicode_GET_LENGTH(key)
+               && PyUnicode_KIND(part) == PyUnicode_KIND(key)
+               && memcmp(PyUnicode_DATA(part), PyUnicode_DATA(key),
+                         (size_t)PyUnicode_GET_LENGTH(part) * PyUnicode_KIND(part)) == 0;
+    return PyObject_RichCompareBool(part, key, Py_EQ);
+}
+
+/* The node of the item of the list at `node` that `part` names, or -1
+ * (none, or a Python error). An int (or bool) counts items; anything
+ * else is compared with each index, as a path's == would. */
+static Py_ssize_t item_of(Layout *self, Py_ssize_t node, PyObject *part)
+{
+    Py_ssize_t child = node + 1, end = node + self->nodes[node].size;
+    if (PyLong_Check(part)) {
+        int overflow;
+        long long wanted = PyLong_AsLongLongAndOverflow(part, &overflow);
+        if (wanted == -1 && PyErr_Occurred())
+            return -1;
+        if (overflow || wanted < 0)
+            return -1;
+        for (; child < end && wanted > 0; wanted--)
+            child += self->nodes[child].size;
+        return child < end ? child : -1;
+    }
+    if (PyUnicode_Check(part))
+        return -1;
+    for (Py_ssize_t index = 0; child < end; index++, child += self->nodes[child].size) {
+        PyObject *number = PyLong_FromSsize_t(index);
+        int same = number == NULL ? -1 : PyObject_RichCompareBool(part, number, Py_EQ);
+        Py_XDECREF(number);
+        if (same != 0)
+            return same < 0 ? -1 : child;
+    }
+    return -1;
+}
+
+/* find(path, key): where the value at `path` is written (key false) or
+ * its key (key true), as (line, column); None where there is none. */
+static PyObject *layout_find(Layout *self, PyObject *args)
+{
+    PyObject *path;
+    int key;
+    if (!PyArg_ParseTuple(args, "Op", &path, &key))
+        return NULL;
+    if (!PyTuple_Check(path)) {
+        if (PyObject_Hash(path) == -1)          /* as a dict's lookup refuses it */
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t length = PyTuple_GET_SIZE(path), node = 0;
+    if (self->count == 0)
+        Py_RETURN_NONE;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        PyObject *part = PyTuple_GET_ITEM(path, i);
+        Node *here = &self->nodes[node];
+        if (here->kind == SCALAR_NODE)
+            Py_RETURN_NONE;
+        if (here->kind == SEQUENCE_NODE) {
+            node = item_of(self, node, part);
+        } else {
+            Py_ssize_t child = node + 1, end = node + here->size;
+            for (; child < end; child += self->nodes[child].size) {
+                int same = names_key(part, self->nodes[child].key);
+                if (same < 0)
+                    return NULL;
+                if (same)
+                    break;
+            }
+            node = child < end ? child : -1;
+        }
+        if (node < 0) {
+            if (PyErr_Occurred())
+                return NULL;
+            Py_RETURN_NONE;
+        }
+    }
+    Node *found = &self->nodes[node];
+    if (!key)
+        return pair_of(found->line, found->column);
+    if (found->key == NULL)
+        Py_RETURN_NONE;
+    return pair_of(found->key_line, found->key_column);
+}
+
+/* table(key): every path and where its value (key false) or key (key
+ * true) is written, in document order: the dict the Python loop makes. */
+static PyObject *layout_table(Layout *self, PyObject *args)
+{
+    int key;
+    if (!PyArg_ParseTuple(args, "p", &key))
+        return NULL;
+    PyObject *table = PyDict_New();
+    /* The open collections: each one's path, last node, next index. */
+    PyObject **paths = PyMem_Calloc((size_t)self->count + 1, sizeof(PyObject *));
+    Py_ssize_t *ends = PyMem_Calloc((size_t)self->count + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *indexes = PyMem_Calloc((size_t)self->count + 1, sizeof(Py_ssize_t));
+    Py_ssize_t top = -1;
+    int failed = table == NULL || paths == NULL || ends == NULL || indexes == NULL;
+    if (failed && table != NULL)
+        PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < self->count && !failed; i++) {
+        Node *node = &self->nodes[i];
+        for (; top >= 0 && i >= ends[top]; top--)
+            Py_CLEAR(paths[top]);
+        PyObject *path;
+        if (top < 0) {
+            path = PyTuple_New(0);
+        } else if (node->key != NULL) {
+            path = extend(paths[top], node->key);
+        } else {
+            PyObject *index = PyLong_FromSsize_t(indexes[top]++);
+            path = index == NULL ? NULL : extend(paths[top], index);
+            Py_XDECREF(index);
+        }
+        PyObject *where = path == NULL ? NULL
+                          : !key ? pair_of(node->line, node->column)
+                          : node->key != NULL ? pair_of(node->key_line, node->key_column) : Py_NewRef(Py_None);
+        failed = where == NULL || (where != Py_None && PyDict_SetItem(table, path, where) < 0);
+        Py_XDECREF(where);
+        if (!failed && node->kind != SCALAR_NODE) {
+            top += 1;
+            paths[top] = path;
+            ends[top] = i + node->size;
+            indexes[top] = 0;
+        } else {
+            Py_XDECREF(path);
+        }
+    }
+    for (; top >= 0; top--)
+        Py_CLEAR(paths[top]);
+    PyMem_Free(paths);
+    PyMem_Free(ends);
+    PyMem_Free(indexes);
+    if (failed) {
+        Py_XDECREF(table);
+        return NULL;
+    }
+    return table;
+}
+
+static PyMethodDef layout_methods[] = {
+    {"find", (PyCFunction)layout_find, METH_VARARGS,
+     "find(path, key)\n--\n\n(line, column) of the value at path (of its key, if key), or None."},
+    {"table", (PyCFunction)layout_table, METH_VARARGS,
+     "table(key)\n--\n\nA dict of every path to (line, column) of its value (of its key, if key)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LayoutType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "compliance._cyaml.Layout",
+    .tp_basicsize = sizeof(Layout),
+    .tp_dealloc = (destructor)layout_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Where each value and key of a document read by values() is written.",
+    .tp_methods = layout_methods,
+};
+
 static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
 {
     const char *data;
     Py_ssize_t size;
     Context context;
-    context.ascii_resolvers = 0;
-    if (!PyArg_ParseTuple(args, "y#nnnnUOOO|p", &data, &size, &context.end, &context.max_depth,
+    context.ascii_resolvers = context.iso_dates = 0;
+    if (!PyArg_ParseTuple(args, "y#nnnnUOOO|pp", &data, &size, &context.end, &context.max_depth,
                           &context.max_nodes, &context.max_string, &context.first, &context.other, &context.block,
-                          &context.doubt, &context.ascii_resolvers))
+                          &context.doubt, &context.ascii_resolvers, &context.iso_dates))
         return NULL;
     if (context.max_depth < 0 || context.max_depth > 100000) {
         PyErr_SetString(PyExc_ValueError, "max_depth out of range");
@@ -732,23 +1012,19 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (know_first(&context) < 0)
         return NULL;
-    context.line = 0;
-    context.line_number = NULL;
+    if (context.end < 0)
+        context.end = characters((const unsigned char *)data, size);
     Frame *stack = PyMem_Calloc((size_t)context.max_depth + 2, sizeof(Frame));
     if (stack == NULL)
         return PyErr_NoMemory();
-    /* Sized for a value or key per 32 bytes, as plans are written, so the
-     * two biggest dicts are not copied as they grow (the estimate is capped
-     * by CPython; a denser text still grows them as it must). */
-    context.values = new_dict(size / 32);
-    context.keys = new_dict(size / 32);
+    context.layout = new_layout(size / 32);    /* about a value per 32 bytes, as plans are written */
     context.numbers = PyDict_New();
     yaml_parser_t parser;
     int parser_ready = 0;
     PyObject *root = NULL, *result = NULL;
     Py_ssize_t depth = 0, nodes = 0;
     int documents = 0, finished = 0, status = ERROR;
-    if (context.values == NULL || context.keys == NULL || context.numbers == NULL)
+    if (context.layout == NULL || context.numbers == NULL)
         goto out;
     if (!yaml_parser_initialize(&parser)) {
         PyErr_NoMemory();
@@ -756,6 +1032,9 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
     }
     parser_ready = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, (size_t)size);
+    /* The bytes are UTF-8 (without a BOM, which the caller excludes): libyaml
+     * need not guess, and never reads them as UTF-16. */
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     status = OK;
     while (status == OK && !finished) {
         yaml_event_t event;
@@ -767,7 +1046,7 @@ static PyObject *values(PyObject *Py_UNUSED(module), PyObject *args)
         yaml_event_delete(&event);
     }
     if (status == OK && root != NULL)
-        result = Py_BuildValue("(OOOO)", root, context.values, context.keys, context.numbers);
+        result = Py_BuildValue("(OOO)", root, (PyObject *)context.layout, context.numbers);
 out:
     if (status == ERROR && PyErr_ExceptionMatches(PyExc_Exception))
         PyErr_Clear();                          /* any doubt goes to the Python path */
@@ -779,10 +1058,8 @@ out:
     if (parser_ready)
         yaml_parser_delete(&parser);
     Py_XDECREF(root);
-    Py_XDECREF(context.values);
-    Py_XDECREF(context.keys);
+    Py_XDECREF(context.layout);
     Py_XDECREF(context.numbers);
-    Py_XDECREF(context.line_number);
     return result;
 }
 
@@ -823,15 +1100,60 @@ static PyObject *printable(PyObject *Py_UNUSED(module), PyObject *arg)
     return PyBool_FromLong(clean);
 }
 
+/* The bytes `unchanged` stops at: those `printable` does, a tab, and the
+ * lead byte of U+2028 and U+2029 (0xE2), which needs the bytes after it. */
+static unsigned char special[256];
+
+/* Whether UTF-8 bytes hold no character compliance.read.parse replaces or
+ * looks at again before reading: none _NON_PRINTABLE finds, no NUL, tab,
+ * U+2028, U+2029, NEL or U+FEFF. One pass, as printable's. */
+static PyObject *unchanged(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *data = view.buf;
+    Py_ssize_t size = view.len, i = 0;
+    int clean = 1;
+    while (clean) {
+        while (i + 8 <= size && !(special[data[i]] | special[data[i + 1]] | special[data[i + 2]]
+                                  | special[data[i + 3]] | special[data[i + 4]] | special[data[i + 5]]
+                                  | special[data[i + 6]] | special[data[i + 7]]))
+            i += 8;
+        while (i < size && !special[data[i]])
+            i++;
+        if (i >= size)
+            break;
+        unsigned char byte = data[i];
+        if (byte == 0xC2)           /* U+0080-U+009F: the C1 controls and NEL */
+            clean = !(i + 1 < size && data[i + 1] >= 0x80 && data[i + 1] <= 0x9F);
+        else if (byte == 0xEF)      /* U+FEFF, U+FFFE, U+FFFF */
+            clean = !(i + 2 < size && ((data[i + 1] == 0xBB && data[i + 2] == 0xBF)
+                                       || (data[i + 1] == 0xBF && (data[i + 2] == 0xBE || data[i + 2] == 0xBF))));
+        else if (byte == 0xE2)      /* U+2028, U+2029 */
+            clean = !(i + 2 < size && data[i + 1] == 0x80 && (data[i + 2] == 0xA8 || data[i + 2] == 0xA9));
+        else                        /* a C0 control (NUL, tab), DEL */
+            clean = 0;
+        i++;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(clean);
+}
+
 static PyMethodDef methods[] = {
     {"values", values, METH_VARARGS,
-     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False)\n"
+     "values(utf8, end, max_depth, max_nodes, max_string, first, other, block, doubt, ascii_resolvers=False,\n"
+     "       iso_dates=False)\n"
      "--\n\n"
-     "(root, values, keys, numbers) of a YAML text, or None where compliance.fastyaml._values declines."},
+     "(root, layout, numbers) of a YAML text, or None where compliance.fastyaml._values declines."},
     {"printable", printable, METH_O,
      "printable(utf8)\n"
      "--\n\n"
      "Whether UTF-8 bytes hold no character compliance.read._NON_PRINTABLE replaces."},
+    {"unchanged", unchanged, METH_O,
+     "unchanged(utf8)\n"
+     "--\n\n"
+     "Whether UTF-8 bytes hold no character compliance.read.parse replaces or looks at again."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -845,7 +1167,12 @@ PyMODINIT_FUNC PyInit__cyaml(void)
     for (int byte = 0; byte < 0x20; byte++)
         suspect[byte] = byte != '\t' && byte != '\n' && byte != '\r';
     suspect[0x7F] = suspect[0xC2] = suspect[0xEF] = 1;
-    if (STR_TAG == NULL || MERGE_TAG == NULL || resolved == NULL)
+    memcpy(special, suspect, sizeof special);
+    special['\t'] = special[0xE2] = 1;
+    if (STR_TAG == NULL || MERGE_TAG == NULL || resolved == NULL || PyType_Ready(&LayoutType) < 0)
         return NULL;
-    return PyModule_Create(&module);
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddObjectRef(created, "Layout", (PyObject *)&LayoutType) < 0)
+        Py_CLEAR(created);
+    return created;
 }

@@ -44,6 +44,8 @@ except ImportError:     # pragma: no cover - depends on the build
     _cyaml = None
 # The C reader's check for characters YAML refuses (read._printable_utf8), or None.
 cyaml_printable = getattr(_cyaml, "printable", None)
+# Its check for those and the characters read.parse changes or looks at again (read._load_utf8), or None.
+cyaml_unchanged = getattr(_cyaml, "unchanged", None)
 # Set (COMPLIANCE_PURE_YAML=1, or by tests) to read with the Python loop only.
 PURE = os.environ.get("COMPLIANCE_PURE_YAML", "") not in ("", "0")
 _RESOLVE = Resolver().resolve
@@ -82,6 +84,15 @@ def _matches_ascii_only(pattern: re.Pattern[str]) -> bool:
 _ASCII_RESOLVERS = all(_matches_ascii_only(regexp) for regexp in
                        {id(regexp): regexp for resolvers in Resolver.yaml_implicit_resolvers.values()
                         for _tag, regexp in resolvers}.values())
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Whether a plain scalar written 2024-06-30 is a timestamp to the resolver,
+# as PyYAML's are (float and int come first for a digit, and match no dash
+# inside): a timestamp stays text, which the C reader then tells without
+# asking (plans' deadlines are so written, and few of them repeat).
+_ISO_DATES = (all([tag for tag, _regexp in Resolver.yaml_implicit_resolvers.get(digit, [])]
+                  == ["tag:yaml.org,2002:float", "tag:yaml.org,2002:int", _TIMESTAMP] for digit in "0123456789")
+              and all(_RESOLVE(ScalarNode, date, (True, False)) == _TIMESTAMP
+                      for date in ("2024-06-30", "0000-00-00", "9999-99-99", "1000-01-01")))
 # A plain scalar inside a flow collection that is empty, or holds a
 # character the two scanners treat differently there (libyaml reads
 # [a?b] and [a:b] as one scalar each; PyYAML stops at the ?).
@@ -259,13 +270,45 @@ def _document_c(text: str, converter: Any, utf8: bytes | None = None) -> Any:
     limits = converter.limits
     made = _cyaml.values(data, len(text), limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
                          functools.partial(_other, converter), functools.partial(_block, converter, text),
-                         functools.partial(_doubt, text), _ASCII_RESOLVERS)
+                         functools.partial(_doubt, text), _ASCII_RESOLVERS, _ISO_DATES)
     if made is None:
         return None
-    from .read import Document
+    from .read import Document, Positions
 
-    value, values, keys, numbers = made
-    return Document(converter.name, value, values, keys, numbers=numbers)
+    value, layout, numbers = made
+    return Document(converter.name, value, Positions(layout, False), Positions(layout, True), numbers=numbers)
+
+
+def document_utf8(data: bytes, converter: Any) -> Any:
+    """:func:`_document_c` of UTF-8 ``data`` (no BOM) without its text, which
+    the C reader needs only for a block scalar's header or an empty value in
+    a flow collection: it is decoded then (into ``converter.text``, where
+    block positions are read); a plan read whole needs no str of it. None
+    where there is no C reader, or it declines (the caller decodes and reads
+    as before: invalid UTF-8 stops libyaml as it would the decoder)."""
+    if _cyaml is None or PURE or None in _RESOLVED_FIRST:
+        return None
+    decoded: list[str] = []
+
+    def text() -> str:
+        if not decoded:
+            decoded.append(data.decode("utf-8"))
+            converter.text = decoded[0]
+        return decoded[0]
+
+    limits = converter.limits
+    # end -1: the C reader counts the characters (len of the text) itself.
+    made = _cyaml.values(data, -1, limits.max_depth, limits.max_nodes, limits.max_string, _FIRST,
+                         functools.partial(_other, converter),
+                         lambda index, line, column: _block(converter, text(), index, line, column),
+                         lambda raw, index, is_value: _doubt(text(), raw, index, is_value), _ASCII_RESOLVERS,
+                         _ISO_DATES)
+    if made is None:
+        return None
+    from .read import Document, Positions
+
+    value, layout, numbers = made
+    return Document(converter.name, value, Positions(layout, False), Positions(layout, True), numbers=numbers)
 
 
 class _Decline(Exception):

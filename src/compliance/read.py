@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -49,6 +50,79 @@ DEFAULT_LIMITS = Limits()
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
 # Excel ledgers, Word tables and CSV files, read by compliance.tables.
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")
+
+
+_MISSING = object()
+
+
+class Positions(MutableMapping[PathKey, Pos]):
+    """Where each value (or each key) of a plan read by the C reader is
+    written: the dict the Python loop makes, found by path when asked.
+
+    A plan has thousands of values and keys, and a check asks where a few
+    hundred of them are (to locate its findings); a tuple for each path and
+    each position, and the dicts of them, cost a fifth of reading the plan.
+    The C reader keeps the positions in a flat array instead
+    (compliance._cyaml.Layout), which a path is walked down. What is set
+    here is held apart; anything but a lookup (iterating, counting,
+    comparing) makes the dict once, in the same order, and uses it."""
+
+    __slots__ = ("_layout", "_key", "_added", "_table")
+
+    def __init__(self, layout: Any, key: bool) -> None:
+        self._layout = layout
+        self._key = key
+        self._added: dict[PathKey, Pos] | None = None
+        self._table: dict[PathKey, Pos] | None = None
+
+    def get(self, path: PathKey, default: Any = None) -> Any:
+        if self._table is not None:
+            return self._table.get(path, default)
+        if self._added and path in self._added:
+            return self._added[path]
+        found = self._layout.find(path, self._key)
+        return default if found is None else found
+
+    def __getitem__(self, path: PathKey) -> Pos:
+        found = self.get(path, _MISSING)
+        if found is _MISSING:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return self.get(path, _MISSING) is not _MISSING  # type: ignore[arg-type]
+
+    def __setitem__(self, path: PathKey, where: Pos) -> None:
+        if self._table is not None:
+            self._table[path] = where
+        else:
+            if self._added is None:
+                self._added = {}
+            self._added[path] = where
+
+    def __delitem__(self, path: PathKey) -> None:
+        del self.table()[path]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def __repr__(self) -> str:
+        return repr(self.table())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.table(),)
+
+    def table(self) -> dict[PathKey, Pos]:
+        """Every path's position, as a dict (made on first use)."""
+        if self._table is None:
+            self._table = self._layout.table(self._key)
+            if self._added:
+                self._table.update(self._added)
+            self._added = None
+        return self._table
 
 
 @dataclass
@@ -240,12 +314,33 @@ def load(name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
 
         return load_table(name, limits)
     data = read_bytes(name, limits)
-    text, utf8 = _decode(data, name)
-    # The bytes are the text's UTF-8 when they were UTF-8 without a BOM (which decoding drops).
-    bytes_of_text = data if utf8 and not data.startswith(codecs.BOM_UTF8) else None
-    document = parse(text, name, limits, printable=utf8 and _printable_utf8(data), utf8=bytes_of_text)
+    document = _load_utf8(data, name, limits)
+    if document is None:
+        text, utf8 = _decode(data, name)
+        # The bytes are the text's UTF-8 when they were UTF-8 without a BOM (which decoding drops).
+        bytes_of_text = data if utf8 and not data.startswith(codecs.BOM_UTF8) else None
+        document = parse(text, name, limits, printable=utf8 and _printable_utf8(data), utf8=bytes_of_text)
     document.raw = data
     return document
+
+
+# Not blank, and no BOM: a BOM can only start the bytes, and a plan that
+# starts (after ASCII spacing) with printable ASCII has none.
+_STARTS_PRINTABLE = re.compile(b"[ \t\n\r\x0b\x0c]*[!-~]").match
+
+
+def _load_utf8(data: bytes, name: str, limits: Limits) -> Document | None:
+    """parse()'s Document of a YAML plan's bytes, read by the C reader
+    without decoding them to a str first (a twentieth of reading a plan), where
+    parse() would read the text as it is: not blank, no character it
+    replaces or looks at again (fastyaml.cyaml_unchanged: a NUL, a tab, a
+    line separator, U+FEFF), none YAML refuses. Else None (and the bytes are
+    decoded and parsed as ever); invalid UTF-8 stops libyaml, as it does the
+    decoder, before the C reader answers."""
+    if (name.lower().endswith(".json") or fastyaml.cyaml_unchanged is None or not _STARTS_PRINTABLE(data)
+            or not fastyaml.cyaml_unchanged(data)):
+        return None
+    return fastyaml.document_utf8(data, _Converter(name, limits))
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
