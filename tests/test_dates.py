@@ -491,3 +491,34 @@ def test_parse_date_rejects(value: object) -> None:
                                            ("「十五五」時期", datetime.date(2030, 12, 31))])
 def test_five_year_plan_periods_end_with_their_last_year(text, end):
     assert parse_deadline(text) == Deadline("date", end, text)
+
+
+# --- shortcuts: the same text as every rewrite applied --------------------------
+
+def _date_texts(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    units = list("〇零○一二三四五六七八九十年月日号季度底末\"期间内规划前2024-6 ") + ["十四五", "二〇二四", "三十一", "第一季度"]
+    return ["".join(rng.choice(units) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def test_arabic_shortcut_is_every_rewrite() -> None:
+    from compliance import dates
+
+    def every_rewrite(text: str) -> str:
+        text = dates._CN_YEAR.sub(lambda m: "".join(str(dates._CN_DIGIT[c]) for c in m.group(1)), text)
+        text = dates._CN_MONTH.sub(lambda m: dates._cn_small(m.group(1)), text)
+        text = dates._CN_DAY.sub(lambda m: dates._cn_small(m.group(1)), text)
+        return dates._CN_QUARTER.sub(lambda m: dates._cn_small(m.group(1)), text)
+
+    for text in _date_texts(30000, 41):
+        assert dates._arabic(text) == every_rewrite(text), repr(text)
+
+
+def test_five_year_plan_gate_is_necessary() -> None:
+    from compliance import dates
+
+    for text in _date_texts(30000, 42):
+        if dates._FIVE_YEAR_PLAN.search(text):
+            assert "十" in text, repr(text)

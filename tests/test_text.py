@@ -190,3 +190,192 @@ def test_enterprise_gate_is_necessary() -> None:
     for clause in _random_texts(20000, 12):
         if text._ENTERPRISE.search(clause):
             assert "公司" in clause or "集团" in clause or "某" in clause, repr(clause)
+
+
+# --- normalize's shortcuts: the same result as doing every step ------------------
+
+def _normalize_every_step(text: str) -> str:
+    """normalize as written before its shortcuts: every pass on every text."""
+    import unicodedata
+
+    from compliance import text as module
+
+    folded = unicodedata.normalize("NFKC", module._SURROGATE.sub("\ufffd", text))
+    folded = module._FORMAT_CHARS.sub("", folded)
+    folded = module._T2S.convert(folded)
+    folded = folded.translate(module._QUOTES)
+    return module._SPACES.sub(module._join_cjk, folded).strip()
+
+
+def _mixed_texts(count: int, seed: int) -> list[str]:
+    """Texts of dictionary keys, their pieces, phrases' first characters,
+    simplified and traditional words, quotes, blanks, format characters,
+    surrogates, compatibility ideographs, astral characters and ASCII."""
+    import random
+
+    from compliance import _t2s_keys
+
+    rng = random.Random(seed)
+    phrases = list(_t2s_keys.PHRASES)
+    pieces = ["一律关停", "整改", "不", "一", "水", "年", "有", "的", "乾", "于", "著", "后", "發", "對轄區",
+              "“", "”", "「", "'", "`", "＂", " ", "　", "\n", "\t", "\u200b", "\ufeff", "\u00ad", "\ud800",
+              "\uf900", "\ufa10", "𠀀", "𢡊", "😀", "a", "PM2.5", "２０２４", "ｆｉ", "\u2126", "\x00"]
+
+    def piece() -> str:
+        kind = rng.random()
+        if kind < 0.25:
+            return rng.choice(phrases)
+        if kind < 0.4:
+            phrase = rng.choice(phrases)
+            cut = rng.randint(1, len(phrase) - 1)
+            return phrase[:cut] if rng.random() < 0.5 else phrase[cut:]
+        if kind < 0.55:
+            return rng.choice(_t2s_keys.SINGLES)
+        if kind < 0.7:
+            return chr(rng.randint(0x4E00, 0x9FFF))
+        return rng.choice(pieces)
+    return ["".join(piece() for _ in range(rng.randint(0, 8))) for _ in range(count)]
+
+
+def test_normalize_is_every_step() -> None:
+    from compliance import text as module
+
+    for raw in _mixed_texts(30000, 21):
+        assert module.normalize.__wrapped__(raw) == _normalize_every_step(raw), repr(raw)
+
+
+def test_t2s_shortcut_is_convert() -> None:
+    import re
+
+    from compliance import _t2s_keys
+    from compliance import text as module
+
+    module._T2S_CANDIDATE = re.compile(_t2s_keys.CANDIDATE)
+    for t2s in (module._t2s_converting, module._t2s_searching):
+        for raw in _mixed_texts(30000, 22):
+            raw = raw.replace("\ud800", "\ufffd")    # normalize replaces surrogates first
+            assert t2s(raw) == module._T2S.convert(raw), repr(raw)
+        for phrase in _t2s_keys.PHRASES:
+            for raw in (phrase, "整改" + phrase, phrase + "整改", phrase[1:], phrase[:-1]):
+                assert t2s(raw) == module._T2S.convert(raw), repr(raw)
+        for code in range(0x10000):      # _t2s_searching converts every astral character
+            if not 0xD800 <= code <= 0xDFFF:
+                raw = chr(code)
+                assert t2s(raw) == module._T2S.convert(raw), hex(code)
+    for key in _t2s_keys.SINGLES + "".join(_t2s_keys.PHRASES):
+        assert not key.isascii(), key      # _t2s_converting keeps ASCII texts as they are
+
+
+def test_normalize_switches_to_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance import text as module
+
+    monkeypatch.setattr(module, "_conversions", module._CONVERSIONS_BEFORE_SEARCH - 2)
+    monkeypatch.setattr(module, "_t2s", module._t2s_converting)
+    texts = ["對轄區", "整改一律", "水污染", "abc", "後"]
+    assert [module.normalize.__wrapped__(raw) for raw in texts] == ["对辖区", "整改一律", "水污染", "abc", "后"]
+    assert module._t2s is module._t2s_searching and module._T2S_CANDIDATE is not None
+
+
+def test_t2s_keys_are_the_installed_dictionaries() -> None:
+    # Another OpenCC's dictionaries turn the shortcut off (and this test
+    # fails): rerun scripts/t2s_keys.py.
+    from compliance import text as module
+
+    assert module._t2s_keys_hold()
+    assert module._t2s is not module._T2S.convert
+
+
+def _t2s_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "t2s_keys.py"
+    spec = importlib.util.spec_from_file_location("t2s_keys_script", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def test_t2s_candidate_is_built_from_the_keys() -> None:
+    import re
+
+    from compliance import _t2s_keys
+
+    assert _t2s_keys.CANDIDATE == _t2s_script().candidate_pattern(_t2s_keys.SINGLES, list(_t2s_keys.PHRASES))
+    candidate = re.compile(_t2s_keys.CANDIDATE)
+    for key in list(_t2s_keys.SINGLES) + list(_t2s_keys.PHRASES):
+        assert candidate.match(key), key
+        assert candidate.match(key + "整改"), key
+
+
+def test_t2s_keys_read_again() -> None:
+    """The listed keys are those scripts/t2s_keys.py reads now (where the
+    marisa trie reader is installed)."""
+    pytest.importorskip("marisa_trie")
+    from pathlib import Path
+
+    from compliance import _t2s_keys
+    from compliance import text as module
+
+    script = _t2s_script()
+    share = Path(module._T2S.config).parent
+    keys = {key for name in script.dictionary_files(share / "t2s.json") for key in script.read_keys(share / name)}
+    assert "".join(sorted(key for key in keys if len(key) == 1)) == _t2s_keys.SINGLES
+    assert tuple(sorted(key for key in keys if len(key) > 1)) == _t2s_keys.PHRASES
+
+
+def test_nfkc_makes_no_format_character() -> None:
+    # normalize skips the surrogate and format-character passes when a text
+    # holds neither; NFKC must not make one of any other character.
+    import unicodedata
+
+    from compliance import text as module
+
+    for code in range(0x110000):
+        raw = chr(code)
+        if not module._SURROGATE_OR_FORMAT.match(raw):
+            assert not module._FORMAT_CHARS.search(unicodedata.normalize("NFKC", raw)), hex(code)
+
+
+# --- Patterns rewritten so that every branch begins with a character ------------
+#
+# The regex engine skips to where such a branch may begin; a look-behind or a
+# group in front made it try every branch at every position. Each must find
+# exactly what the pattern as first written found.
+
+_NEGATOR_AS_WRITTEN = (
+    r"(?<!不得)(?<!不能)(?:严禁|禁止|杜绝|防止|防范|严防|避免|不得|不准|不许|不要|不能|不应|不宜|不可|不会|不再|"
+    r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|摒弃|力戒|戒除|勿|"
+    r"而非|而不是|并非|不是|警惕|谨防|规避|破除|克服|取代|代替|替代|告别|不以|"
+    r"变(?=\")|从(?=\"[^\"]{1,20}\"转向)|不(?=一律|一刀切|一关了之|简单)|"
+    r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|挂|张贴|"
+    r"布置|铺设|铺|上|出面|邀请|请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴|住|发|做|"
+    r"搞|走|打|到(?!位))|不(?=\")|无(?=警车|迎送|宴|陪同|横幅|鲜花|礼品|标语))(?!不)")
+_MENTION_AS_WRITTEN = (
+    r'(?<!采取)(?<!采用)(?<!实行)(?<!实施)(?<!运用)(?<!搞)'
+    r'(?:"[^"]{1,20}"){1,6}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
+    r'(?:问题|现象|行为|做法|倾向|方式|影响|情况|思维|式)'
+    r'|(?:查处|严查|纠正|整治|排查|防范|督查|通报|曝光)[^,;:!?。"]{0,2}(?:"[^"]{1,20}"){1,6}')
+_LEGAL_BASIS_AS_WRITTEN = (
+    r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^《》]{1,80}》|第.{1,6}条|"
+    r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)")
+
+
+@pytest.mark.parametrize("name, written, seed", [
+    ("_NEGATOR", _NEGATOR_AS_WRITTEN, 31), ("_MENTION", _MENTION_AS_WRITTEN, 32),
+    ("_LEGAL_BASIS", _LEGAL_BASIS_AS_WRITTEN, 33)])
+def test_rewritten_pattern_finds_what_it_found(name: str, written: str, seed: int) -> None:
+    import random
+    import re
+
+    from compliance import text as module
+
+    old, new = re.compile(written), getattr(module, name)
+    # Its characters, its words, their pairs across a boundary, and what its
+    # look-behinds and classes are about.
+    units = sorted({c for c in written if ord(c) > 127} | set(re.findall(r"[^\x00-\x7f]{2,}", written))
+                   | {'"', '"一刀切"', "a", ",", "\n", "不得", "不能", "不得不", "到位", "采取", "搞", "《", "》"})
+    rng = random.Random(seed)
+    for _ in range(100000):
+        raw = "".join(rng.choice(units) for _ in range(rng.randint(0, 14)))
+        assert [m.span() for m in new.finditer(raw)] == [m.span() for m in old.finditer(raw)], repr(raw)

@@ -10,12 +10,16 @@ editor, therefore matches the same way.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import opencc
+
+from . import _t2s_keys
 
 _Result = TypeVar("_Result")
 
@@ -35,12 +39,78 @@ def short_cache(function: Callable[[str], _Result]) -> Callable[[str], _Result]:
 _T2S = opencc.OpenCC("t2s")
 
 # Every quote style clerks and editors produce, folded to one.
-_QUOTES = str.maketrans({c: '"' for c in "“”„‟〝〞〟＂「」『』‘’‚‛'`´«»‹›﹁﹂﹃﹄"})
+_QUOTE_STYLES = "“”„‟〝〞〟＂「」『』‘’‚‛'`´«»‹›﹁﹂﹃﹄"
+_QUOTES = str.maketrans({c: '"' for c in _QUOTE_STYLES})
+# str.translate looks every character up in a dict: a search first costs a
+# fifth of that, and most texts hold no quote at all.
+_ANY_QUOTE = re.compile(f"[{_QUOTE_STYLES}]")
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"\s+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FORMAT_CHARS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Either of the two, in one search: NFKC makes no format character of any
+# other (tests/test_text.py checks every code point), so a text without
+# them needs neither substitution.
+_SURROGATE_OR_FORMAT = re.compile("[\ud800-\udfff\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def _t2s_keys_hold() -> bool:
+    """Whether _t2s_keys lists the keys of the dictionaries OpenCC loaded
+    (the same files, byte for byte, as scripts/t2s_keys.py read)."""
+    share = Path(_T2S.config).parent
+    try:
+        return all(hashlib.sha256((share / name).read_bytes()).hexdigest() == digest
+                   for name, digest in _t2s_keys.DIGESTS.items())
+    except OSError:
+        return False
+
+
+# OpenCC replaces only where a dictionary key occurs and copies every other
+# character, so a text in which no key occurs converts to itself: every
+# ASCII text (no key holds an ASCII character) and most simplified ones. A
+# search for where a key may begin (a regex of _t2s_keys) and a look at the
+# phrases from there cost a third of converting; but compiling the regex
+# costs as much as some 15,000 conversions it spares, so a run converts that
+# many texts first (a check of a plan or two never compiles it).
+_CONVERSIONS_BEFORE_SEARCH = 15000
+_conversions = 0
+_PHRASE_STARTS: dict[str, tuple[str, ...]] = {}
+for _phrase in _t2s_keys.PHRASES:
+    _PHRASE_STARTS[_phrase[0]] = _PHRASE_STARTS.get(_phrase[0], ()) + (_phrase,)
+_T2S_CANDIDATE: re.Pattern[str] | None = None
+
+
+def _t2s_converting(text: str) -> str:
+    """_T2S.convert(text) but for ASCII texts, until the search pays."""
+    global _conversions, _t2s, _T2S_CANDIDATE
+    if text.isascii():
+        return text
+    _conversions += 1
+    if _conversions >= _CONVERSIONS_BEFORE_SEARCH:
+        _T2S_CANDIDATE = re.compile(_t2s_keys.CANDIDATE)
+        _t2s = _t2s_searching
+    return _T2S.convert(text)
+
+
+def _t2s_searching(text: str) -> str:
+    """_T2S.convert(text), without converting a text no key occurs in."""
+    search = _T2S_CANDIDATE.search  # type: ignore[union-attr]  # compiled before this is used
+    match = search(text)
+    while match:
+        start = match.start()
+        # One character: a key itself. Two: a phrase's first character
+        # (never a key itself, or the first branch had matched) and a
+        # phrase's second; convert if a phrase begins there.
+        if match.end() - start == 1 or text.startswith(_PHRASE_STARTS[text[start]], start):
+            return _T2S.convert(text)
+        match = search(text, start + 1)
+    return text
+
+
+# What normalize converts with: another OpenCC's dictionaries than those
+# _t2s_keys lists leave no shortcut.
+_t2s: Callable[[str], str] = _t2s_converting if _t2s_keys_hold() else _T2S.convert
 
 
 def _join_cjk(match: re.Match[str]) -> str:
@@ -57,12 +127,16 @@ def _join_cjk(match: re.Match[str]) -> str:
 @short_cache
 def normalize(text: str) -> str:
     """The matching form of ``text``; idempotent."""
-    folded = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
-    # Zero-width and direction marks (Cf) hide nothing from a reader; they
-    # must hide nothing from a rule either: 一刀\u200b切.
-    folded = _FORMAT_CHARS.sub("", folded)
-    folded = _T2S.convert(folded)
-    folded = folded.translate(_QUOTES)
+    if _SURROGATE_OR_FORMAT.search(text):
+        folded = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
+        # Zero-width and direction marks (Cf) hide nothing from a reader; they
+        # must hide nothing from a rule either: 一刀\u200b切.
+        folded = _FORMAT_CHARS.sub("", folded)
+    else:
+        folded = unicodedata.normalize("NFKC", text)
+    folded = _t2s(folded)
+    if _ANY_QUOTE.search(folded):
+        folded = folded.translate(_QUOTES)
     return _SPACES.sub(_join_cjk, folded).strip()
 
 
@@ -83,15 +157,23 @@ _CLAUSE = re.compile(r"[^,;:!?。\n]+[,;:!?。\n]*")
 # A bare 不 is absent too (不达标企业, 不出问题); 不 counts only before the
 # verbs plans use to rule an arrangement out, or before a quoted practice
 # (不"一刀切"). "不得不" and "不能不" affirm.
-_NEGATOR = re.compile(
-    r"(?<!不得)(?<!不能)(?:严禁|禁止|杜绝|防止|防范|严防|避免|不得|不准|不许|不要|不能|不应|不宜|不可|不会|不再|"
-    r"不存在|不出现|没有|决不|绝不|坚决反对|反对|拒绝|谢绝|切忌|制止|遏制|纠正|严查|摒弃|力戒|戒除|勿|"
-    r"而非|而不是|并非|不是|警惕|谨防|规避|破除|克服|取代|代替|替代|告别|不以|"
-    r"变(?=\")|从(?=\"[^\"]{1,20}\"转向)|不(?=一律|一刀切|一关了之|简单)|"
+_NEGATOR_WORDS = (
+    "严禁", "禁止", "杜绝", "防止", "防范", "严防", "避免", "不得", "不准", "不许", "不要", "不能", "不应", "不宜",
+    "不可", "不会", "不再", "不存在", "不出现", "没有", "决不", "绝不", "坚决反对", "反对", "拒绝", "谢绝", "切忌",
+    "制止", "遏制", "纠正", "严查", "摒弃", "力戒", "戒除", "勿", "而非", "而不是", "并非", "不是", "警惕", "谨防",
+    "规避", "破除", "克服", "取代", "代替", "替代", "告别", "不以",
+    r"变(?=\")", r"从(?=\"[^\"]{1,20}\"转向)", r"不(?=一律|一刀切|一关了之|简单)",
     r"不(?:搞|采取|实行|实施|安排|组织|举行|举办|设|摆|摆放|赠|赠送|送|收|收受|接受|允许|提倡|悬挂|挂|张贴|"
     r"布置|铺设|铺|上|出面|邀请|请|陪同|用|使用|提供|开展|进行|准备|设置|派|配备|停|关|封|喝|饮|宴|住|发|做|"
-    r"搞|走|打|到(?!位))|不(?=\")|无(?=警车|迎送|宴|陪同|横幅|鲜花|礼品|标语))(?!不)"
+    r"搞|走|打|到(?!位))",
+    r"不(?=\")", r"无(?=警车|迎送|宴|陪同|横幅|鲜花|礼品|标语)",
 )
+# Not after 不得/不能 (不得不 affirms). The check follows each word's first
+# character, not the match's start: a pattern whose every branch begins with
+# a character lets the regex engine skip to where one occurs, where a
+# look-behind in front would make it try every branch at every position.
+_NEGATOR = re.compile(
+    "(?:" + "|".join(f"{word[0]}(?<!不得{word[0]})(?<!不能{word[0]}){word[1:]}" for word in _NEGATOR_WORDS) + ")(?!不)")
 # A clause that continues the previous one's negation: 严禁…,以及"一律关停"等做法.
 _CONTINUES = re.compile(r'^"?(?:以及|及(?!时)|和|或者|或|与|乃至|甚至|更不|也不|亦不|等)')
 # A clause that only sets time, place or pretext, so a negator's object is
@@ -121,10 +203,15 @@ def _post_negated(clause: str) -> bool:
 # The words between a quote and its noun may not order the practice: in
 # 对"小散养殖户"采取一律关停的方式 the quote names the target, not a problem;
 # nor may a verb before the quote (采取"大呼隆"方式集中整治 does it).
-_MENTION = re.compile(r'(?<!采取)(?<!采用)(?<!实行)(?<!实施)(?<!运用)(?<!搞)'
-                      r'(?:"[^"]{1,20}"){1,6}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
+# (Written to begin with one class of characters, so that the regex engine
+# skips to where a match may begin: a quote, whose look-behinds follow it,
+# or the first character of a word, whose second is checked after.)
+_MENTION = re.compile(r'["查严纠整排防督通曝]'
+                      r'(?:(?<=")(?<!采取")(?<!采用")(?<!实行")(?<!实施")(?<!运用")(?<!搞")'
+                      r'[^"]{1,20}"(?:"[^"]{1,20}"){0,5}(?:(?!采取|实行|实施|一律)[^,;:!?。"]){0,24}?'
                       r'(?:问题|现象|行为|做法|倾向|方式|影响|情况|思维|式)'
-                      r'|(?:查处|严查|纠正|整治|排查|防范|督查|通报|曝光)[^,;:!?。"]{0,2}(?:"[^"]{1,20}"){1,6}')
+                      r'|[处查正治范报光](?<=查处|严查|纠正|整治|排查|防范|督查|通报|曝光)'
+                      r'[^,;:!?。"]{0,2}(?:"[^"]{1,20}"){1,6})')
 _CORRECTIVE = re.compile(r"整治|排查|查处|纠正|纠治|查纠|自查|自纠|治理|整改|督查|督办|检查|防范|通报|曝光|盯住|纳入|"
                          r"核实|处理|问责|追责|举报|监督|受理|消除|调查|严处|回头看")
 # A clause naming wrongdoers, by a quoted practice, as the topic of a sanction in the next clause:
@@ -222,7 +309,7 @@ def _mask(text: str, start: int, end: int) -> str:
 # whole area targeted: 依法依规对全市所有砖瓦窑实施关停 is still blanket.
 _LEGAL_BASIS = re.compile(
     r"依法|依规|依纪|依据|根据.{0,12}(?:法|条例|规定|办法)|按照.{0,12}(?:法|条例|规定)|《[^《》]{1,80}》|第.{1,6}条|"
-    r"(?:列入|纳入).{0,12}(?:名单|清单|计划|名录)")
+    r"列入.{0,12}(?:名单|清单|计划|名录)|纳入.{0,12}(?:名单|清单|计划|名录)")   # no group first: see _MENTION
 _ALL_SCOPE = re.compile(r"所有|全部|一律|全县|全市|全区|全省|全镇|全乡|辖区内")
 # What limits a measure to violators, a list, a policy or a past state.
 _QUALIFIER = re.compile(
