@@ -34,6 +34,7 @@ def short_cache(function: Callable[[str], _Result]) -> Callable[[str], _Result]:
     @functools.wraps(function)
     def wrapper(text: str) -> _Result:
         return cached(text) if len(text) <= 1000 else function(text)
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]  # as functools' caches have it
     return wrapper
 
 _T2S = opencc.OpenCC("t2s")
