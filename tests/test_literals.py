@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 from compliance import facts, quantities
 from compliance.check import Run
 from compliance.config import Config
-from compliance.literals import gated, prefilter, required
+from compliance.literals import gated, joint_prefilter, prefilter, required
 from compliance.parents import Parents
 from compliance.settings import resolve
 
@@ -111,3 +111,50 @@ def test_figure_gate_is_necessary() -> None:
         text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
         if quantities._FIGURE.search(text):
             assert quantities._FIGURE_GATE.search(text), text
+
+
+def _one_by_one(patterns: list[re.Pattern[str]], text: str) -> int:
+    """joint_prefilter's answer, pattern by pattern: each one's own prefilter."""
+    mask = 0
+    for index, pattern in enumerate(patterns):
+        gate = prefilter(pattern)
+        if gate is None or gate(text) is not None:
+            mask |= 1 << index
+    return mask
+
+
+def test_joint_prefilter_on_strings_inside_one_another() -> None:
+    # Strings that begin, end or sit inside one another at one place: each
+    # pattern's own prefilter decides, however the scan meets them.
+    patterns = [re.compile(p) for p in ("停产", "停产整治", "产整", "整治", "(?i:x)", "治|停", "治理")]
+    may_match = joint_prefilter(patterns)
+    for text in ("", "停产整治", "停产整", "产整治", "整治理", "治理", "停", "x", "停产停产整治", "产整产整治理"):
+        assert may_match(text) == _one_by_one(patterns, text), text
+    assert joint_prefilter([re.compile("(?i:x)")])("abc") == 1       # no prefilter: always searched
+    assert joint_prefilter([])("abc") == 0
+
+
+@pytest.mark.parametrize("kind_field", sorted({(kind, name) for kind, tables in
+                                                Run(resolve(Config()), datetime.date(2024, 3, 10), Parents([Path.cwd()]))
+                                                .checker("plan.yaml").engine.ruleset.searches.items()
+                                                for name, _ in tables}))
+def test_joint_prefilter_answers_as_each_prefilter(kind_field: tuple[str, str]) -> None:
+    # The patterns the engine searches in one field, over texts of their own words.
+    kind, field = kind_field
+    run = Run(resolve(Config()), datetime.date(2024, 3, 10), Parents([Path.cwd()]))
+    patterns = [pattern for name, table in run.checker("plan.yaml").engine.ruleset.searches[kind]
+                if name == field for _, pattern in table]
+    words = sorted({word for pattern in patterns for word in _words(pattern)})
+    may_match = joint_prefilter(patterns)
+    rng = random.Random(field)
+    for _ in range(3000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        assert may_match(text) == _one_by_one(patterns, text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abc", min_size=1, max_size=4), min_size=1, max_size=6),
+       st.text(alphabet="abcd", max_size=30))
+def test_joint_prefilter_on_arbitrary_strings(alternatives: list[str], text: str) -> None:
+    patterns = [re.compile(re.escape(a) + "|" + re.escape(a[::-1] + "d")) for a in alternatives]
+    assert joint_prefilter(patterns)(text) == _one_by_one(patterns, text)

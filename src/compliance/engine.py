@@ -33,7 +33,7 @@ import durable_rules_engine as durable
 from . import timing
 from .errors import UserError
 from .facts import FIELDS, Parent, Subject, plan_facts
-from .literals import prefilter
+from .literals import joint_prefilter
 from .model import Plan
 from .rules import Rule, hit_id, patterns
 
@@ -131,10 +131,13 @@ class Ruleset:
             for kind in FIELDS}
         self.joined_only = _joined_only(self.definition)
         # Per fact type, once: the fields kept (besides "t" and "key", written
-        # first) and each text field's searches, a pattern with the literal
-        # prefilter that tells, far more cheaply, when it cannot match
-        # (compliance.literals).
-        self._gated = {kind: tuple((name, tuple((hit, prefilter(pattern), pattern.search) for hit, pattern in table))
+        # first) and each text field's searches, its patterns behind their
+        # literal prefilters, which tell far more cheaply when a pattern cannot
+        # match (compliance.literals): all of a field's prefilters in one scan
+        # of its text, not one scan per pattern (5 of a measure's affirmed text).
+        self._gated = {kind: tuple((name, joint_prefilter([pattern for _, pattern in table]),
+                                    tuple((1 << index, hit, pattern.search)
+                                          for index, (hit, pattern) in enumerate(table)))
                                    for name, table in tables)
                        for kind, tables in self.searches.items()}
         self._prepared: dict[str, tuple[tuple[str, ...], tuple[Any, ...]]] = {} if self.keep is None else {
@@ -163,7 +166,10 @@ class Ruleset:
                 if values is None or not isinstance(value, str) or value in values:
                     return True
             return False
-        return [fact for fact in facts if could_match(fact)]
+        # Only a joined-only fact can be left out: the others (nearly all) are
+        # kept without a call each.
+        joined = self.joined_only
+        return [fact for fact in facts if fact.get("t") not in joined or could_match(fact)]
 
     def prepare(self, fact: dict[str, Any], sid: str) -> dict[str, Any]:
         """The fact as asserted: the fields rules read, and the patterns found in its text."""
@@ -188,11 +194,13 @@ class Ruleset:
         prepared["id"] = key
         if searches:
             hits = []
-            for name, table in searches:
+            for name, may_match, table in searches:
                 text = fact.get(name) or ""
-                for hit, gate, search in table:
-                    if (gate is None or gate(text) is not None) and search(text) is not None:
-                        hits.append(hit)
+                candidates = may_match(text)
+                if candidates:
+                    for bit, hit, search in table:
+                        if candidates & bit and search(text) is not None:
+                            hits.append(hit)
             prepared["hits"] = hits
         return prepared
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from .dates import parse_date
 from .literals import gated
-from .model import Item, Measure, Plan, infer_kind, path_text
+from .model import _ACCOUNTABILITY_HINT, Item, Measure, Plan, infer_kind, path_text
 from .quantities import escort_count, target_quantity
 from .read import PathKey
 from .text import _CJK, affirmed, lawful, normalize, short_cache
@@ -116,6 +116,20 @@ def _present_text(text: str) -> bool:
     return known
 
 
+def _present_norm(original: str, norm: str) -> bool:
+    """present(original) for a str whose normal form (normalize(original))
+    is at hand, as a Text holds it: the placeholder test without
+    normalising the text again (once for every measure and target)."""
+    known = _PRESENT.get(original)
+    if known is None:
+        known = not _PLACEHOLDER.match(norm)
+        if len(original) <= 1000:
+            if len(_PRESENT) >= _MAX_PRESENT:
+                _PRESENT.clear()
+            _PRESENT[original] = known
+    return known
+
+
 def states_facts(basis: Any) -> bool:
     return present(basis) and bool(_FACT_FINDING.search(normalize(str(basis))))
 
@@ -179,11 +193,15 @@ def plan_facts(plan: Plan, as_of: datetime.date | None = None, parent: Parent | 
         for index, item_id in enumerate(record.data.get("items") or []):
             path = record.path + ("items", index)
             add({"t": "link", "accountability": record_key, "item_id": str(item_id)}, _key(path), path, None)
+    # An action is a text of its own, not normalised for anything else: left
+    # out where no rule reads it.
+    action_read = reads is None or "action" in reads.get("accountability", frozenset())
     for record in plan.accountability:
-        add({"t": "accountability", "has_basis": states_facts(record.data.get("basis")),
-             "action": affirmed(normalize(str(record.data.get("action") or ""))),
-             "basis": affirmed(normalize(str(record.data.get("basis") or "")))},
-            _key(record.path), record.path, _single_item(record.data))
+        fact = {"t": "accountability", "has_basis": states_facts(record.data.get("basis"))}
+        if action_read:
+            fact["action"] = affirmed(normalize(str(record.data.get("action") or "")))
+        fact["basis"] = affirmed(normalize(str(record.data.get("basis") or "")))
+        add(fact, _key(record.path), record.path, _single_item(record.data))
     for hosting in plan.hosting:
         fact = {"t": "hosting", "text": hosting.text.norm, "affirmed": hosting.text.affirmed}
         _put(fact, "escort_count", escort_count(hosting.text.affirmed))
@@ -251,7 +269,7 @@ def _measure(item: Item, item_key: str, measure: Measure) -> dict[str, Any]:
     _put(fact, "scope", measure.scope)
     fact["has_legal_basis"] = bool(str(measure.legal_basis or "").strip())
     fact["lawful"] = lawful(text.norm)
-    fact["placeholder"] = not present(text.original)
+    fact["placeholder"] = not _present_norm(text.original, text.norm)
     fact["text"] = text.norm
     fact["affirmed"] = text.affirmed
     fact["untargeted"] = text.untargeted
@@ -273,7 +291,10 @@ def _item_fact(item: Item, issued: datetime.date | None, as_of: datetime.date, p
             "source": get("source") or "unknown", "deadline_kind": item.deadline.kind}
     if deadline is not None:
         fact["deadline"] = deadline.toordinal()
-    fact["has_target"] = present(get("target"))
+    written_target = get("target")
+    fact["has_target"] = (_present_norm(written_target, target.norm) if written_target == target.original
+                          and type(written_target) is str
+                          else present(written_target))
     fact["has_owner"] = has_lead_unit or has_responsible_units
     fact["target"] = target.norm
     fact["target_affirmed"] = target.affirmed
@@ -554,19 +575,23 @@ def _span(issued: datetime.date | None, deadline: datetime.date | None) -> int |
 
 
 def _verification_kind(verification: Any) -> str:
-    return _kind_of_evidence(_evidence_text(verification))
+    if isinstance(verification, dict):
+        verification = verification.get("evidence")
+    norm = normalize(str(verification or ""))
+    # infer_kind answers "other" at once when its affirmed text holds no
+    # _ACCOUNTABILITY_HINT; masking only hides words (the same text, but for
+    # its leading punctuation, with spans turned to MASK, newlines kept), so
+    # a hint in the affirmed text is one in the normal text: evidence
+    # without one needs no affirmed view (most evidence, each text new).
+    if not _ACCOUNTABILITY_HINT.search(norm):
+        return "other"
+    return _kind_of_evidence(affirmed(norm))
 
 
 @short_cache
 def _kind_of_evidence(text: str) -> str:
     # Evidence is often a stock phrase (现场核查,设施正常运行), or absent.
     return infer_kind(text)
-
-
-def _evidence_text(verification: Any) -> str:
-    if isinstance(verification, dict):
-        verification = verification.get("evidence")
-    return affirmed(normalize(str(verification or "")))
 
 
 def _single_item(record: dict[str, Any]) -> str | None:

@@ -14,8 +14,10 @@ ignores case) gets no prefilter.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 try:                                    # Python 3.11+
@@ -74,6 +76,51 @@ def gated(pattern: re.Pattern[str]) -> Callable[[str], bool]:
     if gate is None:
         return lambda text: search(text) is not None
     return lambda text: gate(text) is not None and search(text) is not None
+
+
+def joint_prefilter(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int]:
+    """The literal prefilters of several patterns searched for in one scan:
+    a bit mask of the patterns that may match a text (bit i for pattern i:
+    set when its prefilter finds something, always for a pattern without one).
+
+    A text is scanned once instead of once per pattern. The strings of all
+    the prefilters are tried longest first at each position where any
+    occurs, so the one found is the longest there; every other string that
+    occurs at that position is one of its prefixes (they all begin the same
+    text), and the patterns whose strings those are come with it."""
+    always = 0
+    owners: dict[str, int] = {}
+    for index, pattern in enumerate(patterns):
+        need = required(pattern)
+        if not need or "" in need:
+            always |= 1 << index
+            continue
+        for string in need:
+            owners[string] = owners.get(string, 0) | 1 << index
+    if not owners:
+        return lambda text: always
+    closure = {string: _prefixes_mask(string, owners) for string in owners}
+    everything = always | functools.reduce(operator.or_, owners.values())
+    scan = re.compile("|".join(re.escape(s) for s in sorted(owners, key=lambda s: (-len(s), s)))).search
+
+    def may_match(text: str) -> int:
+        mask = always
+        found = scan(text)
+        while found is not None:
+            mask |= closure[found.group()]
+            if mask == everything:
+                break
+            found = scan(text, found.start() + 1)
+        return mask
+    return may_match
+
+
+def _prefixes_mask(string: str, owners: dict[str, int]) -> int:
+    """The patterns with a string found wherever ``string`` is found at the same place: its prefixes'."""
+    mask = 0
+    for end in range(1, len(string) + 1):
+        mask |= owners.get(string[:end], 0)
+    return mask
 
 
 # Each analysis gives (exact, need): ``exact`` the finite set of strings the
