@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +69,60 @@ def test_the_engine_and_pyeval_agree_on_generated_plans(plans: list[Path]) -> No
         facts, _ = plan_facts(plan, AS_OF, run.parents.of(plan))
         prepared = [engine.ruleset.prepare(fact, "0") for fact in facts]
         assert PyEngine(engine.ruleset.definition).evaluate(prepared) == engine.run(facts)
+
+
+def _group_data(seed: int, start: int, items: int) -> list[dict[str, Any]]:
+    """A city plan and its county plans, as generate._group makes them (not written)."""
+    parent = generate.plan_data(seed, start, items, level="city")
+    return [parent] + [generate.plan_data(seed, number, items, parent, "0-city.yaml")
+                       for number in range(start + 1, start + generate.GROUP)]
+
+
+def _share_distinct(texts: list[str]) -> float:
+    return len(set(texts)) / len(texts)
+
+
+def test_texts_vary_as_in_real_plans() -> None:
+    # Real plans rarely repeat a problem and seldom a measure, and text costs
+    # (normalising, rule searches) are only measured right on texts seen once:
+    # in 100 plans of 100 items, problems nearly all distinct, most measures,
+    # a good share of targets; owners from a pool, as counties name them.
+    plans = [plan for start in range(0, 100, generate.GROUP) for plan in _group_data(1, start, 100)]
+    items = [item for plan in plans for item in plan["items"]]
+    measures = [m["text"] if isinstance(m, dict) else m for item in items for m in item["measures"]]
+    assert _share_distinct([item["problem"] for item in items]) >= 0.9
+    assert _share_distinct(measures) >= 0.7
+    assert _share_distinct([item["target"] for item in items]) >= 0.3
+    assert _share_distinct([line for plan in plans for line in plan["hosting"]]) >= 0.3
+    assert len({item["lead_unit"] for item in items}) <= 30
+
+
+# The phrasings that break a text rule on purpose (generate.py's faults, and
+# the targeted shutdowns of items touching heating, which want a safeguard),
+# with their slots as wildcards: every text-rule finding must quote one, so a
+# composed text that is meant to be compliant never trips a rule.
+def _fault_patterns() -> list[re.Pattern[str]]:
+    hosting = list(generate.HOSTING_BAD)
+    for line in generate.HOSTING_BAD:
+        for stock, own in generate.HOSTING_PARTS.items():
+            line = line.replace(stock, own)
+        hosting.append(line)
+    phrasings = (generate.BAD_MEASURES + hosting + generate.ACCOUNTABILITY_ONLY + generate.BASES[2:]
+                 + [text for text, _ in generate.SHUTDOWN]
+                 + ["全县砖瓦窑一律关停", "辖区所有养殖场全部关停", "拆除{town}分散燃煤锅炉{n}台", "拆除城区分散燃煤锅炉"])
+    return [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(p))) for p in phrasings]
+
+
+TEXT_RULES = re.compile(r"^(?:CBC|NBS|SH|LVP|NAS00[126])")
+
+
+def test_only_fault_phrasings_break_text_rules(plans: list[Path]) -> None:
+    import opencc
+    simplified = opencc.OpenCC("t2s")
+    patterns = _fault_patterns()
+    run = Run(resolve(Config()), AS_OF, Parents([plans[0].parent.parent]))
+    quoted = [f.evidence for path in plans for f in run.check_file(str(path)).findings if TEXT_RULES.match(f.rule)]
+    assert quoted
+    for evidence in quoted:
+        for text in simplified.convert(evidence).replace("，", ",").split("; "):
+            assert any(p.fullmatch(text) for p in patterns), text
