@@ -1069,6 +1069,20 @@ out:
  * the bytes after them. */
 static unsigned char suspect[256];
 
+/* The index of the first byte from i on that `flagged` marks, or size:
+ * eight bytes a step past the unflagged (nearly all of them). */
+static Py_ssize_t next_flagged(const unsigned char *data, Py_ssize_t i, Py_ssize_t size,
+                               const unsigned char *flagged)
+{
+    while (i + 8 <= size && !(flagged[data[i]] | flagged[data[i + 1]] | flagged[data[i + 2]]
+                              | flagged[data[i + 3]] | flagged[data[i + 4]] | flagged[data[i + 5]]
+                              | flagged[data[i + 6]] | flagged[data[i + 7]]))
+        i += 8;
+    while (i < size && !flagged[data[i]])
+        i++;
+    return i;
+}
+
 static PyObject *printable(PyObject *Py_UNUSED(module), PyObject *arg)
 {
     Py_buffer view;
@@ -1078,13 +1092,7 @@ static PyObject *printable(PyObject *Py_UNUSED(module), PyObject *arg)
     Py_ssize_t size = view.len, i = 0;
     int clean = 1;
     while (clean) {
-        /* Eight bytes a step past the unsuspected (nearly all of them). */
-        while (i + 8 <= size && !(suspect[data[i]] | suspect[data[i + 1]] | suspect[data[i + 2]]
-                                  | suspect[data[i + 3]] | suspect[data[i + 4]] | suspect[data[i + 5]]
-                                  | suspect[data[i + 6]] | suspect[data[i + 7]]))
-            i += 8;
-        while (i < size && !suspect[data[i]])
-            i++;
+        i = next_flagged(data, i, size, suspect);
         if (i >= size)
             break;
         unsigned char byte = data[i];
@@ -1116,12 +1124,7 @@ static PyObject *unchanged(PyObject *Py_UNUSED(module), PyObject *arg)
     Py_ssize_t size = view.len, i = 0;
     int clean = 1;
     while (clean) {
-        while (i + 8 <= size && !(special[data[i]] | special[data[i + 1]] | special[data[i + 2]]
-                                  | special[data[i + 3]] | special[data[i + 4]] | special[data[i + 5]]
-                                  | special[data[i + 6]] | special[data[i + 7]]))
-            i += 8;
-        while (i < size && !special[data[i]])
-            i++;
+        i = next_flagged(data, i, size, special);
         if (i >= size)
             break;
         unsigned char byte = data[i];
