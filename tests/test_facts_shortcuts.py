@@ -32,8 +32,8 @@ def test_present_from_the_normal_form_is_present() -> None:
         facts._PRESENT.clear()
         expected = facts.present(text)
         facts._PRESENT.clear()
-        assert facts._present_norm(text, normalize(text)) == expected, text
-        assert facts._present_norm(text, normalize(text)) == expected, text      # as remembered
+        assert facts._present_text(text, normalize(text)) == expected, text
+        assert facts._present_text(text, normalize(text)) == expected, text      # as remembered
 
 
 def test_verification_kind_without_the_affirmed_view() -> None:
@@ -60,9 +60,9 @@ def test_has_target_and_placeholder_as_present() -> None:
         text = Text.of(value)
         if type(value) is str:
             facts._PRESENT.clear()
-            assert facts._present_norm(value, text.norm) == facts.present(value), value
+            assert facts._present_text(value, text.norm) == facts.present(value), value
         facts._PRESENT.clear()
-        assert facts._present_norm(text.original, text.norm) == facts.present(text.original), value
+        assert facts._present_text(text.original, text.norm) == facts.present(text.original), value
 
 
 def test_facts_for_the_rules_prepare_as_all_facts() -> None:

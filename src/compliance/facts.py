@@ -105,28 +105,16 @@ _PRESENT: dict[str, bool] = {}
 _MAX_PRESENT = 16384
 
 
-def _present_text(text: str) -> bool:
+def _present_text(text: str, norm: str | None = None) -> bool:
+    """present(text) for a str; ``norm``, when at hand (a Text holds it), is
+    normalize(text), so that a measure or target is not normalised again."""
     known = _PRESENT.get(text)
     if known is None:
-        known = not _PLACEHOLDER.match(normalize(text).strip())
+        known = not _PLACEHOLDER.match((normalize(text) if norm is None else norm).strip())
         if len(text) <= 1000:
             if len(_PRESENT) >= _MAX_PRESENT:
                 _PRESENT.clear()
             _PRESENT[text] = known
-    return known
-
-
-def _present_norm(original: str, norm: str) -> bool:
-    """present(original) for a str whose normal form (normalize(original))
-    is at hand, as a Text holds it: the placeholder test without
-    normalising the text again (once for every measure and target)."""
-    known = _PRESENT.get(original)
-    if known is None:
-        known = not _PLACEHOLDER.match(norm)
-        if len(original) <= 1000:
-            if len(_PRESENT) >= _MAX_PRESENT:
-                _PRESENT.clear()
-            _PRESENT[original] = known
     return known
 
 
@@ -269,7 +257,7 @@ def _measure(item: Item, item_key: str, measure: Measure) -> dict[str, Any]:
     _put(fact, "scope", measure.scope)
     fact["has_legal_basis"] = bool(str(measure.legal_basis or "").strip())
     fact["lawful"] = lawful(text.norm)
-    fact["placeholder"] = not _present_norm(text.original, text.norm)
+    fact["placeholder"] = not _present_text(text.original, text.norm)
     fact["text"] = text.norm
     fact["affirmed"] = text.affirmed
     fact["untargeted"] = text.untargeted
@@ -292,7 +280,7 @@ def _item_fact(item: Item, issued: datetime.date | None, as_of: datetime.date, p
     if deadline is not None:
         fact["deadline"] = deadline.toordinal()
     written_target = get("target")
-    fact["has_target"] = (_present_norm(written_target, target.norm) if written_target == target.original
+    fact["has_target"] = (_present_text(written_target, target.norm) if written_target == target.original
                           and type(written_target) is str
                           else present(written_target))
     fact["has_owner"] = has_lead_unit or has_responsible_units
