@@ -48,12 +48,14 @@ _ANY_QUOTE = re.compile(f"[{_QUOTE_STYLES}]")
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SPACES = re.compile(r"\s+")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_FORMAT_CHARS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_SURROGATES = r"\ud800-\udfff"
+_FORMAT = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
+_FORMAT_CHARS = re.compile(f"[{_FORMAT}]")
 # Either of the two, in one search: NFKC makes no format character of any
 # other (tests/test_text.py checks every code point), so a text without
 # them needs neither substitution.
-_SURROGATE_OR_FORMAT = re.compile("[\ud800-\udfff\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_SURROGATE_OR_FORMAT = re.compile(f"[{_SURROGATES}{_FORMAT}]")
 
 
 def _t2s_keys_hold() -> bool:
